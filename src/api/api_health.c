@@ -1,0 +1,66 @@
+/* api_health.c - GET /api/v1/health and GET /metrics. */
+#include "core/gg.h"
+#include "core/gg_time.h"
+#include "api/api.h"
+
+#include <unistd.h>
+
+/* 200 {"status":"ok","schema_version":N,"uptime_s":N}; 503 when the store
+ * does not answer. */
+int
+api_health_get(struct http_req *req, struct http_resp *resp,
+               struct gg_err *err)
+{
+    int version, rc;
+
+    rc = store_schema_version(api_store(req), &version, err);
+    if (rc)
+        return rc;
+    http_resp_json(resp, 200,
+                   json_pack("{s:s,s:i,s:I}", "status", "ok",
+                             "schema_version", version, "uptime_s",
+                             (json_int_t)(gg_now_s() -
+                                          api_thread(req)->app->started_at)));
+    return 0;
+}
+
+static long
+resident_bytes(void)
+{
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return rss * sysconf(_SC_PAGESIZE);
+}
+
+/* 200 Prometheus text; 403 from a non-local address unless allowed. */
+int
+api_metrics_get(struct http_req *req, struct http_resp *resp,
+                struct gg_err *err)
+{
+    int rc = http_metrics_render(req, &resp->text);
+
+    if (!rc)
+        rc = gg_buf_addf(
+            &resp->text,
+            "# HELP gridgov_store_seconds_total Time spent in the store.\n"
+            "# TYPE gridgov_store_seconds_total counter\n"
+            "gridgov_store_seconds_total %.6f\n"
+            "# HELP gridgov_uptime_seconds Seconds since start.\n"
+            "# TYPE gridgov_uptime_seconds gauge\n"
+            "gridgov_uptime_seconds %" PRId64 "\n"
+            "# HELP process_resident_memory_bytes Resident memory.\n"
+            "# TYPE process_resident_memory_bytes gauge\n"
+            "process_resident_memory_bytes %ld\n",
+            (double)store_time_ns() / 1e9,
+            gg_now_s() - api_thread(req)->app->started_at, resident_bytes());
+    if (rc)
+        return gg_fail(err, GG_EINTERNAL, "", MSG_INTERNAL);
+    resp->status = 200;
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return 0;
+}

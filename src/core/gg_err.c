@@ -1,0 +1,71 @@
+#include "core/gg.h"
+#include "core/gg_err.h"
+#include "core/gg_parse.h"
+
+static void
+err_set(struct gg_err *err, int code, const char *field, enum gg_msg_id msg)
+{
+    err->code = code;
+    err->msg = msg;
+    size_t len;
+
+    snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+    /* Truncation must not leave half a UTF-8 character behind. */
+    len = strlen(err->field);
+    while (len && !gg_utf8_valid(err->field, len))
+        err->field[--len] = '\0';
+    err->arg[0] = '\0';
+}
+
+int
+gg_fail(struct gg_err *err, int code, const char *field, enum gg_msg_id msg)
+{
+    if (err)
+        err_set(err, code, field, msg);
+    return code;
+}
+
+int
+gg_failf(struct gg_err *err, int code, const char *field, enum gg_msg_id msg,
+         const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return code;
+    err_set(err, code, field, msg);
+    va_start(ap, fmt);
+    vsnprintf(err->arg, sizeof(err->arg), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void
+gg_err_clear(struct gg_err *err)
+{
+    if (err)
+        memset(err, 0, sizeof(*err));
+}
+
+const char *
+gg_code_name(int code)
+{
+    static const char *const names[] = {
+        [-GG_OK] = "ok",
+        [-GG_EINVAL] = "invalid",
+        [-GG_EUNAUTH] = "unauthenticated",
+        [-GG_EFORBIDDEN] = "forbidden",
+        [-GG_ENOTFOUND] = "not_found",
+        [-GG_ECONFLICT] = "conflict",
+        [-GG_EBADSTATE] = "bad_state",
+        [-GG_ETOOBIG] = "too_big",
+        [-GG_EBUSY] = "busy",
+        [-GG_ESTORE] = "store_unavailable",
+        [-GG_EINTERNAL] = "internal",
+        [-GG_EMEDIA] = "unsupported_media_type",
+        [-GG_EMETHOD] = "method_not_allowed",
+    };
+    if (code > 0 || code < GG_ECODE__MIN)
+        return "internal";
+    return names[-code];
+}

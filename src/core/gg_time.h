@@ -1,0 +1,16 @@
+/* gg_time.h - clocks and ISO-8601 formatting. Thread-safe. */
+#ifndef GG_TIME_H
+#define GG_TIME_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define GG_ISO_LEN 32
+
+int64_t gg_now_ms(void);      /* wall clock, milliseconds since the epoch */
+int64_t gg_now_s(void);       /* wall clock, seconds since the epoch */
+uint64_t gg_mono_ns(void);    /* monotonic, for durations */
+/* "2026-11-23T16:46:11.123Z" (UTC) into out[GG_ISO_LEN]. */
+void gg_time_iso(int64_t ms, char out[GG_ISO_LEN]);
+
+#endif

@@ -1,0 +1,758 @@
+/*
+ * http_server.c - libmicrohttpd glue: the request lifecycle, the front line,
+ * responses, access log, metrics and graceful shutdown.
+ *
+ * libmicrohttpd calls on_request() several times per request: once when the
+ * headers are in (we route and check everything that can be checked
+ * without the body), once per chunk of body (collected under a cap), and a
+ * last time with no data (we parse, run the app's front line and the
+ * handler, and queue the response). on_completed() logs and frees.
+ */
+#include "core/gg.h"
+#include "core/gg_json.h"
+#include "core/gg_log.h"
+#include "core/gg_parse.h"
+#include "core/gg_time.h"
+#include "http/http_internal.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define SECURITY_CSP                                                          \
+    "default-src 'self'; script-src 'self'; style-src 'self' "                \
+    "'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "    \
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; "                \
+    "form-action 'self'; frame-ancestors 'none'"
+
+/* Per-request state beyond what handlers see. */
+struct req_state {
+    struct http_req req;
+    uint64_t started_ns;
+    size_t metric_slot;
+    int status;
+    int url_bad;          /* raw URL too long or with control bytes */
+    int phase;            /* 0: headers seen, 1: collecting body */
+    int fail_code;        /* error decided while reading the body */
+    struct gg_err err;    /* error decided from the headers */
+    const char *allow;    /* the Allow header of a 405 */
+    size_t bytes_in;
+};
+
+static const char *const method_names[HTTP_METHOD__COUNT] = {
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+
+const char *
+http_method_name(enum http_method m)
+{
+    return (unsigned)m < HTTP_METHOD__COUNT ? method_names[m] : "?";
+}
+
+static int
+method_parse(const char *s, enum http_method *out)
+{
+    for (int i = 0; i < HTTP_METHOD__COUNT; i++) {
+        if (!strcmp(s, method_names[i])) {
+            *out = (enum http_method)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int
+http_status_for(int code)
+{
+    switch (code) {
+    case GG_OK:
+        return 200;
+    case GG_EINVAL:
+        return 400;
+    case GG_EUNAUTH:
+        return 401;
+    case GG_EFORBIDDEN:
+        return 403;
+    case GG_ENOTFOUND:
+        return 404;
+    case GG_EMETHOD:
+        return 405;
+    case GG_ECONFLICT:
+    case GG_EBADSTATE:
+        return 409;
+    case GG_ETOOBIG:
+        return 413;
+    case GG_EMEDIA:
+        return 415;
+    case GG_EBUSY:
+    case GG_ESTORE:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+/* ---- request accessors ---- */
+
+const char *
+http_param(const struct http_req *req, const char *name)
+{
+    size_t len = strlen(name);
+    for (int i = 0; i < req->n_params; i++)
+        if (req->param_names[i].len == len &&
+            !memcmp(req->param_names[i].ptr, name, len))
+            return req->param_values[i];
+    return NULL;
+}
+
+const char *
+http_header(const struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_cookie(const struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+int
+http_query_str(const struct http_req *req, const char *name, size_t max_chars,
+               const char **out, struct gg_err *err)
+{
+    const char *v = MHD_lookup_connection_value(req->conn,
+                                                MHD_GET_ARGUMENT_KIND, name);
+    size_t len;
+
+    *out = NULL;
+    if (!v)
+        return 0;
+    len = strlen(v);
+    if (!gg_utf8_valid(v, len) || gg_has_controls(v, len, 0))
+        return gg_fail(err, GG_EINVAL, name, MSG_BAD_ENCODING);
+    if (gg_utf8_len(v, len) > max_chars)
+        return gg_failf(err, GG_EINVAL, name, MSG_FIELD_TOO_LONG, "%zu",
+                        max_chars);
+    *out = v;
+    return 0;
+}
+
+void
+http_resp_header(struct http_resp *resp, const char *name, const char *value)
+{
+    if (resp->n_headers == HTTP_RESP_MAX_HEADERS)
+        abort(); /* a handler bug, not input */
+    resp->headers[resp->n_headers][0] = name;
+    resp->headers[resp->n_headers][1] = value;
+    resp->n_headers++;
+}
+
+void
+http_resp_json(struct http_resp *resp, int status, json_t *json)
+{
+    if (resp->json)
+        json_decref(resp->json);
+    resp->status = status;
+    resp->json = json;
+}
+
+/* ---- responses ---- */
+
+static void
+add_common_headers(struct MHD_Response *r, const struct http_req *req,
+                   int is_api)
+{
+    MHD_add_response_header(r, "X-Request-Id", req->id);
+    MHD_add_response_header(r, "Content-Security-Policy", SECURITY_CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    if (is_api)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static struct MHD_Response *
+response_from_json(json_t *json)
+{
+    char *text = json_dumps(json, JSON_COMPACT);
+    struct MHD_Response *r;
+
+    if (!text)
+        return NULL;
+    r = MHD_create_response_from_buffer_with_free_callback(strlen(text), text,
+                                                           free);
+    if (!r) {
+        free(text);
+        return NULL;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            "application/json; charset=utf-8");
+    return r;
+}
+
+static json_t *
+error_json(const struct http_req *req, const struct gg_err *err)
+{
+    char message[512];
+    gg_msg_format(message, sizeof(message), req->lang, err->msg, err->arg);
+    return json_pack("{s:{s:s,s:s,s:s}}", "error", "code",
+                     gg_code_name(err->code), "field", err->field, "message",
+                     message);
+}
+
+static enum MHD_Result
+queue(struct req_state *st, int status, struct MHD_Response *r, int is_api)
+{
+    enum MHD_Result ret;
+
+    if (!r) {
+        r = MHD_create_response_from_buffer(0, (void *)"",
+                                            MHD_RESPMEM_PERSISTENT);
+        status = 500;
+        if (!r)
+            return MHD_NO;
+    }
+    add_common_headers(r, &st->req, is_api);
+    st->status = status;
+    ret = MHD_queue_response(st->req.conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result
+queue_error(struct req_state *st, const struct gg_err *err)
+{
+    json_t *j = error_json(&st->req, err);
+    struct MHD_Response *r = j ? response_from_json(j) : NULL;
+    int status = http_status_for(err->code);
+
+    json_decref(j);
+    if (r && st->allow)
+        MHD_add_response_header(r, "Allow", st->allow);
+    if (r && err->code == GG_EUNAUTH)
+        MHD_add_response_header(r, "WWW-Authenticate", "Cookie");
+    return queue(st, status, r, 1);
+}
+
+static enum MHD_Result
+queue_resp(struct req_state *st, struct http_resp *resp)
+{
+    struct MHD_Response *r;
+
+    if (resp->json) {
+        r = response_from_json(resp->json);
+    } else if (resp->text.len) {
+        size_t len;
+        char *text = gg_buf_detach(&resp->text, &len);
+        r = MHD_create_response_from_buffer_with_free_callback(len, text,
+                                                               free);
+        if (!r)
+            free(text);
+        else
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    resp->content_type
+                                        ? resp->content_type
+                                        : "text/plain; charset=utf-8");
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"",
+                                            MHD_RESPMEM_PERSISTENT);
+    }
+    if (r)
+        for (int i = 0; i < resp->n_headers; i++)
+            MHD_add_response_header(r, resp->headers[i][0],
+                                    resp->headers[i][1]);
+    return queue(st, resp->status ? resp->status : 200, r, 1);
+}
+
+/* ---- per-thread context ---- */
+
+struct thread_slot {
+    const struct http_app *app;
+    void *ctx;
+};
+
+static void
+thread_slot_free(void *p)
+{
+    struct thread_slot *slot = p;
+    if (slot->ctx)
+        slot->app->thread_close(slot->ctx);
+    free(slot);
+}
+
+static void *
+thread_ctx(struct http_server *srv)
+{
+    struct thread_slot *slot = pthread_getspecific(srv->thread_key);
+
+    if (slot)
+        return slot->ctx;
+    if (!srv->app->thread_open)
+        return NULL;
+    slot = gg_xcalloc(1, sizeof(*slot));
+    slot->app = srv->app;
+    slot->ctx = srv->app->thread_open(srv->app->ctx);
+    if (!slot->ctx) {
+        free(slot); /* try again on the next request */
+        return NULL;
+    }
+    pthread_setspecific(srv->thread_key, slot);
+    return slot->ctx;
+}
+
+/* ---- the request lifecycle ---- */
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct http_server *srv = cls;
+    struct req_state *st;
+    struct gg_arena *arena = gg_arena_new(4096);
+    uint64_t n;
+    size_t len = strlen(uri);
+
+    st = gg_arena_alloc(arena, sizeof(*st));
+    st->req.arena = arena;
+    st->req.server = srv;
+    st->req.conn = conn;
+    st->started_ns = gg_mono_ns();
+    st->metric_slot = METRIC_ROUTE_UNMATCHED;
+    gg_buf_init(&st->req.body, (size_t)srv->cfg->max_body_bytes);
+    n = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
+    snprintf(st->req.id, sizeof(st->req.id), "%08" PRIx32 "%08" PRIx32,
+             srv->id_prefix, (uint32_t)n);
+    if (len > (size_t)srv->cfg->max_url_bytes)
+        st->url_bad = 1;
+    else if (gg_has_controls(uri, len, 0) || strstr(uri, "%00"))
+        st->url_bad = 2;
+    atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    return st;
+}
+
+static void
+peer_address(struct http_req *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(req->peer, sizeof(req->peer), "-");
+    if (!sa)
+        return;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, req->peer, sizeof(req->peer));
+        req->peer_is_local = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, req->peer, sizeof(req->peer));
+        req->peer_is_local = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+}
+
+static int
+is_api_path(const char *path)
+{
+    return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") ||
+           !strcmp(path, "/metrics");
+}
+
+/* 1 if the request announces a body. */
+static int
+has_body(const struct http_req *req)
+{
+    const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return (cl && strcmp(cl, "0")) || te;
+}
+
+static int
+json_media_type(const char *ct)
+{
+    const char *p;
+
+    if (!ct || strncasecmp(ct, "application/json", 16))
+        return 0;
+    p = ct + 16;
+    while (*p == ' ')
+        p++;
+    if (!*p)
+        return 1;
+    if (*p != ';')
+        return 0;
+    p++;
+    while (*p == ' ')
+        p++;
+    return !strncasecmp(p, "charset=utf-8", 13) &&
+           (p[13] == '\0' || p[13] == ';' || p[13] == ' ');
+}
+
+/* Everything decidable from the request line and headers. */
+static int
+front_headers(struct http_server *srv, struct req_state *st, const char *url,
+              const char *method, struct gg_err *err)
+{
+    struct http_req *req = &st->req;
+    const char *cl;
+    unsigned allowed = 0;
+    int64_t length;
+
+    if (st->url_bad == 1)
+        return gg_failf(err, GG_EINVAL, "url", MSG_URL_TOO_LONG, "%" PRId64,
+                        srv->cfg->max_url_bytes);
+    if (st->url_bad || !gg_utf8_valid(url, strlen(url)))
+        return gg_fail(err, GG_EINVAL, "url", MSG_BAD_ENCODING);
+    req->path = gg_arena_strdup(req->arena, url);
+    if (method_parse(method, &req->method))
+        return gg_failf(err, GG_EMETHOD, "", MSG_METHOD_NOT_ALLOWED, "%.16s",
+                        method);
+
+    if (!is_api_path(req->path)) {
+        st->metric_slot = METRIC_ROUTE_STATIC;
+        st->allow = "GET, HEAD";
+        if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+            return gg_failf(err, GG_EMETHOD, "", MSG_METHOD_NOT_ALLOWED, "%s",
+                            method);
+        return 0;
+    }
+    req->route = router_match(&srv->router, req->method, req->path, req,
+                              &allowed);
+    if (!req->route) {
+        if (allowed) {
+            char *list = gg_arena_alloc(req->arena, 64);
+            size_t off = 0;
+            for (int m = 0; m < HTTP_METHOD__COUNT; m++)
+                if (allowed & (1u << m))
+                    off += (size_t)snprintf(list + off, 64 - off, "%s%s",
+                                            off ? ", " : "",
+                                            method_names[m]);
+            st->allow = list;
+            return gg_failf(err, GG_EMETHOD, "", MSG_METHOD_NOT_ALLOWED, "%s",
+                            method);
+        }
+        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    }
+    st->metric_slot = METRIC_ROUTE__FIXED +
+                      (size_t)(req->route - srv->app->routes);
+
+    cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && gg_parse_i64(cl, 0, INT64_MAX, &length))
+        return gg_fail(err, GG_EINVAL, "Content-Length", MSG_BAD_ENCODING);
+    if (!has_body(req))
+        return 0;
+    if (req->route->body == HTTP_BODY_NONE)
+        return gg_fail(err, GG_EINVAL, "body", MSG_BODY_UNEXPECTED);
+    if (!json_media_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
+        return gg_fail(err, GG_EMEDIA, "Content-Type", MSG_MEDIA_TYPE);
+    if (cl && length > srv->cfg->max_body_bytes)
+        return gg_failf(err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE,
+                        "%" PRId64, srv->cfg->max_body_bytes);
+    return 0;
+}
+
+static enum MHD_Result
+run_handler(struct http_server *srv, struct req_state *st)
+{
+    struct http_req *req = &st->req;
+    struct http_resp resp;
+    struct gg_err err;
+    enum MHD_Result ret;
+    int rc;
+
+    memset(&resp, 0, sizeof(resp));
+    gg_buf_init(&resp.text, 16u << 20);
+    gg_err_clear(&err);
+
+    if (req->route->body == HTTP_BODY_JSON) {
+        if (!req->body.len) {
+            gg_fail(&err, GG_EINVAL, "body", MSG_BODY_REQUIRED);
+            return queue_error(st, &err);
+        }
+        rc = gg_json_parse(req->body.data, req->body.len,
+                           (int)srv->cfg->max_json_depth, &req->json, &err);
+        if (rc)
+            return queue_error(st, &err);
+        if (!json_is_object(req->json)) {
+            gg_fail(&err, GG_EINVAL, "body", MSG_JSON_NOT_OBJECT);
+            return queue_error(st, &err);
+        }
+    }
+    req->thread_ctx = thread_ctx(srv);
+    if (srv->app->thread_open && !req->thread_ctx) {
+        gg_fail(&err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
+        return queue_error(st, &err);
+    }
+    rc = srv->app->front_line ? srv->app->front_line(req, &err) : 0;
+    if (!rc)
+        rc = req->route->handler(req, &resp, &err);
+    if (rc) {
+        if (!err.code)
+            gg_fail(&err, rc, "", MSG_INTERNAL);
+        ret = queue_error(st, &err);
+    } else {
+        ret = queue_resp(st, &resp);
+    }
+    json_decref(resp.json);
+    gg_buf_release(&resp.text);
+    return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+           const char *method, const char *version, const char *upload_data,
+           size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct req_state *st = *con_cls;
+    struct gg_err err;
+
+    (void)version;
+    (void)conn;
+    gg_err_clear(&err);
+    if (st->phase == 0) {
+        st->phase = 1;
+        peer_address(&st->req);
+        st->req.lang = gg_lang_from_accept(
+            http_header(&st->req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+        if (front_headers(srv, st, url, method, &err)) {
+            /* With a body on its way the answer goes now and the connection
+             * closes; without one it waits for the final call so that
+             * keep-alive survives the error. */
+            if (has_body(&st->req))
+                return queue_error(st, &err);
+            st->err = err;
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        st->bytes_in += *upload_data_size;
+        if (!st->fail_code &&
+            gg_buf_add(&st->req.body, upload_data, *upload_data_size)) {
+            st->fail_code = GG_ETOOBIG;
+            gg_buf_release(&st->req.body);
+        }
+        *upload_data_size = 0;
+        if (st->fail_code) {
+            gg_failf(&err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE, "%" PRId64,
+                     srv->cfg->max_body_bytes);
+            return queue_error(st, &err);
+        }
+        return MHD_YES;
+    }
+    if (st->err.code)
+        return queue_error(st, &st->err);
+    if (!st->req.route) {
+        int status = 200;
+        struct MHD_Response *r;
+
+        if (!srv->cfg->web[0]) {
+            gg_fail(&err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+            return queue_error(st, &err);
+        }
+        r = static_serve(&st->req, srv->cfg->web, &status, &err);
+        if (!r)
+            return queue_error(st, &err);
+        return queue(st, status, r, 0);
+    }
+    return run_handler(srv, st);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct req_state *st = *con_cls;
+    uint64_t ns;
+
+    (void)conn;
+    if (!st)
+        return;
+    ns = gg_mono_ns() - st->started_ns;
+    if (st->phase) {
+        metrics_record(&srv->metrics, st->metric_slot, st->status, ns);
+        if (srv->cfg->access_log)
+            gg_log(GG_LOG_INFO, "http.request",
+                   "id=%s method=%s route=%s status=%d ms=%.3f in=%zu "
+                   "account=%" PRId64 "%s",
+                   st->req.id, http_method_name(st->req.method),
+                   st->req.route ? st->req.route->pattern
+                   : st->metric_slot == METRIC_ROUTE_STATIC ? "static"
+                                                            : "-",
+                   st->status, (double)ns / 1e6, st->bytes_in,
+                   st->req.account_id,
+                   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+                                                              : " aborted=1");
+    }
+    json_decref(st->req.json);
+    gg_buf_release(&st->req.body);
+    atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    gg_arena_free(st->req.arena);
+    *con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+              enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *srv = cls;
+    (void)conn;
+    (void)socket_ctx;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&srv->metrics.connections_open, 1);
+        atomic_fetch_add(&srv->metrics.connections_total, 1);
+    } else {
+        atomic_fetch_sub(&srv->metrics.connections_open, 1);
+    }
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[256];
+    size_t n;
+
+    (void)cls;
+    if (!gg_log_enabled(GG_LOG_DEBUG))
+        return;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (msg[i] == '"')
+            msg[i] = '\'';
+    gg_log(GG_LOG_DEBUG, "http.mhd", "msg=\"%s\"", msg);
+}
+
+/* ---- start and stop ---- */
+
+static int
+parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    size_t hlen;
+
+    memset(ss, 0, sizeof(*ss));
+    if (!colon || gg_parse_i64(colon + 1, 0, 65535, &port))
+        return -1;
+    hlen = (size_t)(colon - listen);
+    if (hlen >= sizeof(host))
+        return -1;
+    memcpy(host, listen, hlen);
+    host[hlen] = '\0';
+    if (hlen > 2 && host[0] == '[' && host[hlen - 1] == ']') {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+        host[hlen - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+            return -1;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        *len = sizeof(*in6);
+        return AF_INET6;
+    } else {
+        struct sockaddr_in *in = (struct sockaddr_in *)ss;
+        if (inet_pton(AF_INET, hlen ? host : "0.0.0.0", &in->sin_addr) != 1)
+            return -1;
+        in->sin_family = AF_INET;
+        in->sin_port = htons((uint16_t)port);
+        *len = sizeof(*in);
+        return AF_INET;
+    }
+}
+
+int
+http_server_start(struct http_server **out, const struct gg_config *cfg,
+                  const struct http_app *app, struct gg_err *err)
+{
+    struct http_server *srv;
+    struct sockaddr_storage ss;
+    socklen_t slen = 0;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    int family, rc;
+
+    *out = NULL;
+    family = parse_listen(cfg->listen, &ss, &slen);
+    if (family < 0)
+        return gg_failf(err, GG_EINVAL, "listen", MSG_CONFIG_VALUE,
+                        "listen = %s", cfg->listen);
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+
+    srv = gg_xcalloc(1, sizeof(*srv));
+    srv->app = app;
+    srv->cfg = cfg;
+    rc = router_init(&srv->router, app->routes, app->n_routes, err);
+    if (rc) {
+        free(srv);
+        return rc;
+    }
+    metrics_init(&srv->metrics, app->n_routes);
+    pthread_key_create(&srv->thread_key, thread_slot_free);
+    srv->id_prefix = (uint32_t)getpid() ^ (uint32_t)gg_now_ms();
+
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)cfg->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    if (!srv->daemon) {
+        int saved = errno;
+        http_server_stop(&srv, 0);
+        return gg_failf(err, GG_EINVAL, "listen", MSG_LISTEN, "%s (%s)",
+                        cfg->listen, strerror(saved));
+    }
+    info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : 0;
+    *out = srv;
+    return 0;
+}
+
+int
+http_server_port(const struct http_server *srv)
+{
+    return srv->port;
+}
+
+void
+http_server_stop(struct http_server **psrv, int grace_s)
+{
+    struct http_server *srv = *psrv;
+    uint64_t deadline;
+
+    if (!srv)
+        return;
+    if (srv->daemon) {
+        MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+        deadline = gg_mono_ns() + (uint64_t)grace_s * 1000000000u;
+        while (atomic_load(&srv->in_flight) > 0 && gg_mono_ns() < deadline) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if (atomic_load(&srv->in_flight) > 0)
+            gg_log(GG_LOG_WARN, "http.stop", "in_flight=%" PRId64,
+                   atomic_load(&srv->in_flight));
+        MHD_stop_daemon(srv->daemon);
+    }
+    pthread_key_delete(srv->thread_key);
+    metrics_release(&srv->metrics);
+    router_release(&srv->router);
+    free(srv);
+    *psrv = NULL;
+}

@@ -1,0 +1,85 @@
+#include "core/gg.h"
+#include "core/gg_time.h"
+#include "store/store_backend.h"
+
+#include <stdatomic.h>
+
+static _Atomic uint64_t store_ns;
+
+#define STORE_WRAP(ret, name, params, args)                                   \
+    ret store_##name params                                                   \
+    {                                                                         \
+        uint64_t t0 = gg_mono_ns();                                           \
+        ret r = s->ops->name args;                                            \
+        atomic_fetch_add_explicit(&store_ns, gg_mono_ns() - t0,               \
+                                  memory_order_relaxed);                      \
+        return r;                                                             \
+    }
+STORE_OPS(STORE_WRAP)
+#undef STORE_WRAP
+
+static const char *
+uri_sqlite_path(const char *uri)
+{
+    if (!strncmp(uri, "sqlite:", 7))
+        return uri + 7;
+    return uri;
+}
+
+int
+store_open(struct store **out, const char *uri, int flags,
+           const struct store_options *opt, struct gg_err *err)
+{
+    *out = NULL;
+    if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+        return gg_failf(err, GG_EINVAL, "db", MSG_DB_OPEN,
+                        "%s (PostgreSQL: not yet supported)", "postgres://...");
+    return store_sqlite_open(out, uri_sqlite_path(uri), flags, opt, err);
+}
+
+void
+store_close(struct store **s)
+{
+    if (!s || !*s)
+        return;
+    (*s)->ops->close(*s);
+    *s = NULL;
+}
+
+int
+store_schema_latest(const char *uri)
+{
+    (void)uri;
+    return store_sqlite_schema_latest();
+}
+
+uint64_t
+store_time_ns(void)
+{
+    return atomic_load_explicit(&store_ns, memory_order_relaxed);
+}
+
+static const char *const level_names[NODE__COUNT] = {
+    [NODE_PROVINCE] = "province", [NODE_CITY] = "city",
+    [NODE_DISTRICT] = "district", [NODE_STREET] = "street",
+    [NODE_COMMUNITY] = "community", [NODE_GRID] = "grid",
+    [NODE_MICROGRID] = "microgrid",
+};
+
+const char *
+store_node_level_name(enum store_node_level level)
+{
+    return (unsigned)level < NODE__COUNT ? level_names[level] : "unknown";
+}
+
+int
+store_node_level_parse(const char *name, enum store_node_level *out)
+{
+    for (int i = 0; i < NODE__COUNT; i++) {
+        if (!strcmp(name, level_names[i])) {
+            *out = (enum store_node_level)i;
+            return 0;
+        }
+    }
+    return GG_EINVAL;
+}

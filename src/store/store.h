@@ -1,0 +1,265 @@
+/*
+ * store.h - the only interface between gridgov and its database.
+ *
+ * Operations are domain-level ("insert this person", "children of this node
+ * within this scope"), never "run this SQL": each backend (store_sqlite.c,
+ * later store_pg.c) owns its SQL text, and only files in src/store/ include
+ * a database client header.
+ *
+ * Ownership: records read from the store are allocated in the caller's arena
+ * and live as long as it does. Inputs are borrowed for the duration of the
+ * call.
+ *
+ * Threads: a `struct store` is one connection with its own prepared-statement
+ * cache; use it from one thread at a time (the server opens one per worker).
+ *
+ * Errors: every operation returns 0 or a negative GG_E* code: GG_ENOTFOUND
+ * for a missing row (or one outside the given scope), GG_ECONFLICT for a
+ * uniqueness or version clash, GG_EBUSY when the database stayed locked past
+ * the busy timeout, GG_ESTORE for anything else the database reported (its
+ * text goes to the log, never into err).
+ *
+ * Scope: operations that read what a user asked for take a store_scope, the
+ * node codes the user's roles were granted at; a row is visible only when its
+ * node code starts with one of them.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/gg_err.h"
+#include "core/gg_mem.h"
+
+struct store;
+
+enum store_open_flags {
+    STORE_OPEN_CREATE = 1,   /* create the database if missing */
+    STORE_OPEN_READONLY = 2,
+};
+
+struct store_options {
+    int busy_timeout_ms;
+};
+
+struct store_scope {
+    const char *const *prefixes; /* node codes; a row matches by prefix */
+    size_t n;
+};
+
+/* Node levels (区划/网格层级), by the length of their code. */
+enum store_node_level {
+    NODE_PROVINCE = 0, /* 2 digits */
+    NODE_CITY,         /* 4 */
+    NODE_DISTRICT,     /* 6: county code, GB/T 2260 */
+    NODE_STREET,       /* 9: 街道/乡镇 */
+    NODE_COMMUNITY,    /* 12: 社区/村, statistics division code */
+    NODE_GRID,         /* 15: community + 3-digit sequence */
+    NODE_MICROGRID,    /* 18: 微网格, grid + 3-digit sequence */
+    NODE__COUNT
+};
+
+struct store_node {
+    const char *code;
+    const char *parent_code; /* NULL at the top */
+    enum store_node_level level;
+    const char *name;
+    int64_t child_count;     /* filled by reads */
+    int64_t version;
+};
+
+struct store_account {
+    int64_t id;
+    const char *username;
+    const char *display_name;
+    const char *password_hash; /* Argon2id string */
+    int64_t person_id;         /* 0: none */
+    int disabled;
+    int must_change_password;
+    int64_t version;
+};
+
+struct store_role {
+    const char *role;       /* role id, e.g. "grid_worker" */
+    const char *node_code;
+    const char *node_name;
+    enum store_node_level node_level;
+};
+
+struct store_session {
+    const char *token_hash; /* hex; the token itself is never stored */
+    int64_t account_id;
+    const char *csrf_token;
+    int64_t created_at, last_seen_at, expires_at; /* unix seconds */
+};
+
+/* Sealed personal data: ciphertext, blind index and display mask. */
+struct store_sealed {
+    const unsigned char *sealed;
+    size_t sealed_len;
+    const unsigned char *blind; /* GG_BLIND_BYTES */
+    const char *mask;
+};
+
+struct store_building {
+    int64_t id;
+    const char *node_code;
+    const char *name;
+    const char *address;
+    const char *kind;
+    int floors, units;
+    double lon, lat;
+};
+
+struct store_household {
+    int64_t id;
+    const char *node_code;
+    int64_t building_id;
+    int unit_no;
+    const char *room;
+};
+
+struct store_person {
+    int64_t id;
+    const char *node_code;
+    int64_t household_id;  /* 0: none */
+    const char *relation;  /* GB/T 4761 */
+    const char *name;
+    const char *sex;       /* GB/T 2261.1: 0 1 2 9 */
+    const char *birth_date;
+    const char *ethnic;    /* GB/T 3304 */
+    const char *political; /* GB/T 4762 */
+    const char *residence; /* permanent registered floating overseas */
+    struct store_sealed id_no, phone;
+    const char *const *tags;
+    size_t n_tags;
+};
+
+struct store_org {
+    int64_t id;
+    const char *node_code;
+    const char *kind; /* enterprise unit merchant property social cobuild */
+    const char *name;
+    const char *credit_code;
+    const char *address;
+};
+
+struct store_grid_member {
+    const char *node_code;
+    int64_t person_id;
+    const char *post; /* grid_chief grid_worker_full ... (schema CHECK) */
+};
+
+struct store_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+/*
+ * The operations. X(return, name, (parameters), (arguments), comment).
+ * Expanded into the public store_<name>() functions, the backend table and
+ * the timing wrappers in store.c.
+ */
+#define STORE_OPS(X)                                                          \
+    /* Applies pending migrations; from and to say what was done. */           \
+    X(int, migrate, (struct store * s, int *from, int *to, struct gg_err *err), \
+      (s, from, to, err))                                                     \
+    X(int, schema_version, (struct store * s, int *out, struct gg_err *err),  \
+      (s, out, err))                                                          \
+    /* Integrity and foreign-key check; problems appended to report. */       \
+    X(int, check, (struct store * s, struct gg_buf *report,                   \
+                   struct gg_err *err), (s, report, err))                     \
+    /* Number of nodes, accounts and persons: is this database empty? */      \
+    X(int, count_roots, (struct store * s, int64_t *nodes, int64_t *persons,  \
+                         struct gg_err *err), (s, nodes, persons, err))       \
+    /* A write transaction (BEGIN IMMEDIATE on SQLite). */                    \
+    X(int, begin, (struct store * s, struct gg_err *err), (s, err))           \
+    X(int, commit, (struct store * s, struct gg_err *err), (s, err))          \
+    X(int, rollback, (struct store * s, struct gg_err *err), (s, err))        \
+    X(int, node_insert, (struct store * s, const struct store_node *n,        \
+                         int64_t now, struct gg_err *err), (s, n, now, err))  \
+    X(int, node_get, (struct store * s, const struct store_scope *scope,      \
+                      const char *code, struct gg_arena *a,                   \
+                      struct store_node **out, struct gg_err *err),           \
+      (s, scope, code, a, out, err))                                          \
+    X(int, node_children, (struct store * s, const struct store_scope *scope, \
+                           const char *parent, struct gg_arena *a,            \
+                           struct store_node **out, size_t *n,                \
+                           struct gg_err *err),                               \
+      (s, scope, parent, a, out, n, err))                                     \
+    X(int, account_insert, (struct store * s, const struct store_account *acct, \
+                            int64_t now, int64_t *id, struct gg_err *err),    \
+      (s, acct, now, id, err))                                                \
+    X(int, account_by_username, (struct store * s, const char *username,      \
+                                 struct gg_arena *a,                          \
+                                 struct store_account **out,                  \
+                                 struct gg_err *err),                         \
+      (s, username, a, out, err))                                             \
+    X(int, account_by_id, (struct store * s, int64_t id, struct gg_arena *a,  \
+                           struct store_account **out, struct gg_err *err),   \
+      (s, id, a, out, err))                                                   \
+    X(int, role_grant, (struct store * s, int64_t account_id,                 \
+                        const char *role, const char *node_code, int64_t now, \
+                        struct gg_err *err),                                  \
+      (s, account_id, role, node_code, now, err))                             \
+    X(int, account_roles, (struct store * s, int64_t account_id,              \
+                           struct gg_arena *a, struct store_role **out,       \
+                           size_t *n, struct gg_err *err),                    \
+      (s, account_id, a, out, n, err))                                        \
+    X(int, session_insert, (struct store * s,                                 \
+                            const struct store_session *sess,                 \
+                            struct gg_err *err), (s, sess, err))              \
+    /* GG_ENOTFOUND when missing or expired at `now`. */                      \
+    X(int, session_get, (struct store * s, const char *token_hash,            \
+                         int64_t now, struct gg_arena *a,                     \
+                         struct store_session **out, struct gg_err *err),     \
+      (s, token_hash, now, a, out, err))                                      \
+    X(int, session_touch, (struct store * s, const char *token_hash,          \
+                           int64_t now, struct gg_err *err),                  \
+      (s, token_hash, now, err))                                              \
+    X(int, session_delete, (struct store * s, const char *token_hash,         \
+                            struct gg_err *err), (s, token_hash, err))        \
+    X(int, building_insert, (struct store * s, const struct store_building *b, \
+                             int64_t now, int64_t *id, struct gg_err *err),   \
+      (s, b, now, id, err))                                                   \
+    X(int, household_insert, (struct store * s,                               \
+                              const struct store_household *h, int64_t now,   \
+                              int64_t *id, struct gg_err *err),               \
+      (s, h, now, id, err))                                                   \
+    X(int, person_insert, (struct store * s, const struct store_person *p,    \
+                           int64_t now, int64_t *id, struct gg_err *err),     \
+      (s, p, now, id, err))                                                   \
+    X(int, org_insert, (struct store * s, const struct store_org *o,          \
+                        int64_t now, int64_t *id, struct gg_err *err),        \
+      (s, o, now, id, err))                                                   \
+    X(int, grid_member_insert, (struct store * s,                             \
+                                const struct store_grid_member *m,            \
+                                int64_t now, struct gg_err *err),             \
+      (s, m, now, err))
+
+struct gg_buf;
+
+#define STORE_DECLARE(ret, name, params, args)                                \
+    ret store_##name params __attribute__((warn_unused_result));
+STORE_OPS(STORE_DECLARE)
+#undef STORE_DECLARE
+
+/*
+ * Opens a database by URI: a file path or "sqlite:PATH" (PostgreSQL comes
+ * later as "postgres://..."). GG_ENOTFOUND if the file is missing and
+ * STORE_OPEN_CREATE was not given.
+ */
+int store_open(struct store **out, const char *uri, int flags,
+               const struct store_options *opt, struct gg_err *err)
+    __attribute__((warn_unused_result));
+void store_close(struct store **s); /* NULL-safe; sets *s to NULL */
+/* The newest schema version this program knows. */
+int store_schema_latest(const char *uri);
+/* Nanoseconds spent inside store operations, all threads, since start. */
+uint64_t store_time_ns(void);
+const char *store_node_level_name(enum store_node_level level);
+int store_node_level_parse(const char *name, enum store_node_level *out);
+
+#endif

@@ -1,0 +1,947 @@
+/*
+ * store_sqlite.c - the SQLite backend of store.h.
+ *
+ * One struct sqlite_store per connection, used by one thread at a time
+ * (SQLITE_OPEN_NOMUTEX). Statements are prepared on first use and kept for
+ * the life of the connection (SQLITE_PREPARE_PERSISTENT). Durability:
+ * WAL with synchronous=FULL, so an acknowledged commit survives power loss;
+ * writers take the lock up front with BEGIN IMMEDIATE so they queue on the
+ * busy timeout instead of failing mid-transaction.
+ */
+#include "core/gg.h"
+#include "core/gg_buf.h"
+#include "core/gg_log.h"
+#include "store/migrations.h"
+#include "store/store_backend.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+/* SQL(id, text): every statement this backend runs. */
+#define SQLITE_STATEMENTS(SQL)                                                \
+    SQL(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations") \
+    SQL(BEGIN, "BEGIN IMMEDIATE")                                             \
+    SQL(COMMIT, "COMMIT")                                                     \
+    SQL(ROLLBACK, "ROLLBACK")                                                 \
+    SQL(COUNT_ROOTS, "SELECT (SELECT count(*) FROM nodes), "                  \
+                     "(SELECT count(*) FROM persons)")                        \
+    SQL(NODE_INSERT, "INSERT INTO nodes(code, parent_code, level, name, "     \
+                     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)") \
+    SQL(NODE_GET, "SELECT n.code, n.parent_code, n.level, n.name, n.version, " \
+                  "(SELECT count(*) FROM nodes c WHERE c.parent_code = n.code " \
+                  "AND c.retired_at IS NULL) FROM nodes n WHERE n.code = ?1 " \
+                  "AND n.retired_at IS NULL AND EXISTS (SELECT 1 FROM "       \
+                  "json_each(?2) p WHERE n.code >= p.value AND n.code < "     \
+                  "p.value || ':')")                                          \
+    SQL(NODE_CHILDREN, "SELECT n.code, n.parent_code, n.level, n.name, "      \
+                       "n.version, (SELECT count(*) FROM nodes c WHERE "      \
+                       "c.parent_code = n.code AND c.retired_at IS NULL) "    \
+                       "FROM nodes n WHERE n.parent_code IS ?1 AND "          \
+                       "n.retired_at IS NULL AND EXISTS (SELECT 1 FROM "      \
+                       "json_each(?2) p WHERE n.code >= p.value AND n.code < " \
+                       "p.value || ':') ORDER BY n.code LIMIT 2000")          \
+    SQL(ACCOUNT_INSERT, "INSERT INTO accounts(username, display_name, "       \
+                        "password_hash, person_id, disabled, "                \
+                        "must_change_password, created_at, updated_at) "      \
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")            \
+    SQL(ACCOUNT_BY_USERNAME, "SELECT id, username, display_name, "            \
+                             "password_hash, person_id, disabled, "           \
+                             "must_change_password, version FROM accounts "   \
+                             "WHERE username = ?1")                           \
+    SQL(ACCOUNT_BY_ID, "SELECT id, username, display_name, password_hash, "   \
+                       "person_id, disabled, must_change_password, version "  \
+                       "FROM accounts WHERE id = ?1")                         \
+    SQL(ROLE_GRANT, "INSERT INTO role_grants(account_id, role, node_code, "   \
+                    "granted_at) VALUES (?1, ?2, ?3, ?4)")                    \
+    SQL(ACCOUNT_ROLES, "SELECT g.role, g.node_code, n.name, n.level FROM "    \
+                       "role_grants g JOIN nodes n ON n.code = g.node_code "  \
+                       "WHERE g.account_id = ?1 ORDER BY g.node_code, g.role") \
+    SQL(SESSION_INSERT, "INSERT INTO sessions(token_hash, account_id, "       \
+                        "csrf_token, created_at, last_seen_at, expires_at) "  \
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                    \
+    SQL(SESSION_GET, "SELECT token_hash, account_id, csrf_token, created_at, " \
+                     "last_seen_at, expires_at FROM sessions WHERE "          \
+                     "token_hash = ?1 AND expires_at > ?2")                   \
+    SQL(SESSION_TOUCH, "UPDATE sessions SET last_seen_at = ?2 WHERE "         \
+                       "token_hash = ?1")                                     \
+    SQL(SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")         \
+    SQL(BUILDING_INSERT, "INSERT INTO buildings(node_code, name, address, "   \
+                         "kind, floors, units, lon, lat, created_at, "        \
+                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+                         "?9, ?9)")                                           \
+    SQL(HOUSEHOLD_INSERT, "INSERT INTO households(node_code, building_id, "   \
+                          "unit_no, room, created_at, updated_at) VALUES "    \
+                          "(?1, ?2, ?3, ?4, ?5, ?5)")                         \
+    SQL(PERSON_INSERT, "INSERT INTO persons(node_code, household_id, "        \
+                       "relation, name, sex, birth_date, ethnic, political, " \
+                       "residence, id_no_sealed, id_no_blind, id_no_mask, "   \
+                       "phone_sealed, phone_blind, phone_mask, created_at, "  \
+                       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+                       "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)")         \
+    SQL(PERSON_TAG_INSERT, "INSERT INTO person_tags(person_id, tag, "         \
+                           "node_code) VALUES (?1, ?2, ?3)")                  \
+    SQL(ORG_INSERT, "INSERT INTO organisations(node_code, kind, name, "       \
+                    "credit_code, address, created_at, updated_at) VALUES "   \
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?6)")                           \
+    SQL(GRID_MEMBER_INSERT, "INSERT INTO grid_members(node_code, person_id, " \
+                            "post, since) VALUES (?1, ?2, ?3, ?4)")
+
+enum sqlite_stmt {
+#define SQL_ENUM(id, text) STMT_##id,
+    SQLITE_STATEMENTS(SQL_ENUM)
+#undef SQL_ENUM
+        STMT__COUNT
+};
+
+static const char *const stmt_sql[STMT__COUNT] = {
+#define SQL_TEXT(id, text) [STMT_##id] = text,
+    SQLITE_STATEMENTS(SQL_TEXT)
+#undef SQL_TEXT
+};
+
+static const char *const stmt_name[STMT__COUNT] = {
+#define SQL_NAME(id, text) [STMT_##id] = #id,
+    SQLITE_STATEMENTS(SQL_NAME)
+#undef SQL_NAME
+};
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[STMT__COUNT];
+};
+
+#define SQ(s) ((struct sqlite_store *)(s))
+
+/* Maps a SQLite failure to our vocabulary; its text goes to the log only. */
+static int
+sq_fail(struct sqlite_store *sq, int rc, const char *what, struct gg_err *err)
+{
+    int primary = rc & 0xff;
+
+    gg_log(GG_LOG_WARN, "store.sqlite", "op=%s rc=%d msg=\"%s\"", what, rc,
+           sqlite3_errmsg(sq->db));
+    switch (primary) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return gg_fail(err, GG_EBUSY, "", MSG_BUSY);
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return gg_failf(err, GG_ECONFLICT, "", MSG_DUPLICATE, "%s", what);
+        return gg_failf(err, GG_EINVAL, "", MSG_STORE_CONSTRAINT, "%s", what);
+    default:
+        return gg_fail(err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
+    }
+}
+
+/* Returns the cached statement, reset and unbound, or NULL on failure. */
+static sqlite3_stmt *
+sq_stmt(struct sqlite_store *sq, enum sqlite_stmt id, struct gg_err *err)
+{
+    sqlite3_stmt *st = sq->stmt[id];
+    int rc;
+
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    rc = sqlite3_prepare_v3(sq->db, stmt_sql[id], -1,
+                            SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_fail(sq, rc, stmt_name[id], err);
+        return NULL;
+    }
+    sq->stmt[id] = st;
+    return st;
+}
+
+/* Steps a statement that returns no rows. */
+static int
+sq_exec(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
+        struct gg_err *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(sq, rc, stmt_name[id], err);
+    return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void
+bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(st, i, id);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void
+bind_blob(sqlite3_stmt *st, int i, const unsigned char *p, size_t n)
+{
+    if (p && n)
+        sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static const char *
+col_text(struct gg_arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    return gg_arena_strndup(a, (const char *)t,
+                            (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* The scope as a JSON array for json_each(); codes are digits only. */
+static const char *
+scope_json(struct gg_arena *a, const struct store_scope *scope)
+{
+    size_t len = 3;
+    char *out, *p;
+
+    for (size_t i = 0; i < scope->n; i++)
+        len += strlen(scope->prefixes[i]) + 3;
+    out = p = gg_arena_alloc(a, len);
+    *p++ = '[';
+    for (size_t i = 0; i < scope->n; i++) {
+        const char *c = scope->prefixes[i];
+        if (strspn(c, "0123456789") != strlen(c))
+            continue; /* never matches anything rather than inject */
+        p += snprintf(p, len - (size_t)(p - out), "%s\"%s\"",
+                      p == out + 1 ? "" : ",", c);
+    }
+    *p++ = ']';
+    *p = '\0';
+    return out;
+}
+
+/* ---- schema ---- */
+
+static int
+sq_exec_sql(struct sqlite_store *sq, const char *sql, const char *what,
+            struct gg_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(sq->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        gg_log(GG_LOG_ERROR, "store.sqlite", "op=%s rc=%d msg=\"%s\"", what,
+               rc, msg ? msg : "");
+        sqlite3_free(msg);
+        return gg_failf(err, GG_ESTORE, "", MSG_DB_MIGRATION_FAILED, "%s",
+                        what);
+    }
+    return 0;
+}
+
+static int
+sq_schema_version(struct store *s, int *out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st;
+    int rc;
+
+    *out = 0;
+    /* No schema table yet: a new, empty database. */
+    if (sqlite3_table_column_metadata(sq->db, NULL, "schema_migrations",
+                                      "version", NULL, NULL, NULL, NULL,
+                                      NULL) != SQLITE_OK)
+        return 0;
+    st = sq_stmt(sq, STMT_SCHEMA_VERSION, err);
+    if (!st)
+        return GG_ESTORE;
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return sq_fail(sq, rc, "schema_version", err);
+    }
+    *out = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int
+store_sqlite_schema_latest(void)
+{
+    return store_sqlite_migration_count;
+}
+
+static int
+sq_migrate(struct store *s, int *from, int *to, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    int current, rc;
+
+    rc = sq_exec_sql(sq,
+                     "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS "
+                     "schema_migrations (version INTEGER PRIMARY KEY, name "
+                     "TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                     "schema_migrations", err);
+    if (rc)
+        return rc;
+    rc = sq_schema_version(s, &current, err);
+    if (rc)
+        goto fail;
+    *from = *to = current;
+    if (current > store_sqlite_migration_count) {
+        rc = gg_failf(err, GG_EINVAL, "db", MSG_DB_SCHEMA_NEW, "%d", current);
+        goto fail;
+    }
+    for (int i = current; i < store_sqlite_migration_count; i++) {
+        const struct store_migration *m = &store_sqlite_migrations[i];
+        char *record;
+
+        rc = sq_exec_sql(sq, m->sql, m->name, err);
+        if (rc)
+            goto fail;
+        record = sqlite3_mprintf("INSERT INTO schema_migrations VALUES "
+                                 "(%d, %Q, unixepoch())",
+                                 m->version, m->name);
+        rc = sq_exec_sql(sq, record, m->name, err);
+        sqlite3_free(record);
+        if (rc)
+            goto fail;
+        gg_log(GG_LOG_INFO, "store.migrate", "version=%d name=%s", m->version,
+               m->name);
+        *to = m->version;
+    }
+    rc = sq_exec_sql(sq, "COMMIT", "commit", err);
+    if (rc)
+        goto fail;
+    /* Statements prepared before the schema changed are stale. */
+    for (int i = 0; i < STMT__COUNT; i++) {
+        sqlite3_finalize(sq->stmt[i]);
+        sq->stmt[i] = NULL;
+    }
+    return 0;
+fail:
+    sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
+    *to = *from;
+    return rc;
+}
+
+static int
+sq_check(struct store *s, struct gg_buf *report, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    static const char *const checks[] = {"PRAGMA quick_check",
+                                         "PRAGMA foreign_key_check"};
+    int problems = 0;
+
+    for (size_t i = 0; i < GG_ARRAY_LEN(checks); i++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(sq->db, checks[i], -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return sq_fail(sq, rc, checks[i], err);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            if (i == 0 && t && !strcmp(t, "ok"))
+                continue;
+            problems++;
+            if (gg_buf_addf(report, "%s: %s%s%s\n", checks[i] + 7,
+                            t ? t : "", i ? " row " : "",
+                            i ? (const char *)sqlite3_column_text(st, 1) : ""))
+                break;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            return sq_fail(sq, rc, checks[i], err);
+    }
+    if (problems)
+        return gg_failf(err, GG_ESTORE, "db", MSG_DB_CORRUPT, "%d", problems);
+    return 0;
+}
+
+static int
+sq_count_roots(struct store *s, int64_t *nodes, int64_t *persons,
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_COUNT_ROOTS, err);
+    int rc;
+
+    if (!st)
+        return GG_ESTORE;
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return sq_fail(sq, rc, "count_roots", err);
+    }
+    *nodes = sqlite3_column_int64(st, 0);
+    *persons = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* ---- transactions ---- */
+
+static int
+sq_simple(struct store *s, enum sqlite_stmt id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, id, err);
+    if (!st)
+        return GG_ESTORE;
+    return sq_exec(sq, st, id, err);
+}
+
+static int
+sq_begin(struct store *s, struct gg_err *err)
+{
+    return sq_simple(s, STMT_BEGIN, err);
+}
+
+static int
+sq_commit(struct store *s, struct gg_err *err)
+{
+    return sq_simple(s, STMT_COMMIT, err);
+}
+
+static int
+sq_rollback(struct store *s, struct gg_err *err)
+{
+    if (sqlite3_get_autocommit(SQ(s)->db))
+        return 0;
+    return sq_simple(s, STMT_ROLLBACK, err);
+}
+
+/* ---- nodes ---- */
+
+static int
+sq_node_insert(struct store *s, const struct store_node *n, int64_t now,
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_NODE_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, n->code);
+    bind_text(st, 2, n->parent_code);
+    bind_text(st, 3, store_node_level_name(n->level));
+    bind_text(st, 4, n->name);
+    sqlite3_bind_int64(st, 5, now);
+    return sq_exec(sq, st, STMT_NODE_INSERT, err);
+}
+
+static void
+read_node(struct gg_arena *a, sqlite3_stmt *st, struct store_node *n)
+{
+    n->code = col_text(a, st, 0);
+    n->parent_code = col_text(a, st, 1);
+    if (store_node_level_parse((const char *)sqlite3_column_text(st, 2),
+                               &n->level))
+        n->level = NODE_GRID;
+    n->name = col_text(a, st, 3);
+    n->version = sqlite3_column_int64(st, 4);
+    n->child_count = sqlite3_column_int64(st, 5);
+}
+
+static int
+sq_node_get(struct store *s, const struct store_scope *scope, const char *code,
+            struct gg_arena *a, struct store_node **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_NODE_GET, err);
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, code);
+    bind_text(st, 2, scope_json(a, scope));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = gg_arena_alloc(a, sizeof(**out));
+        read_node(a, st, *out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "code", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, "node_get", err);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Collects rows into an arena array, growing by doubling. */
+static int
+sq_collect(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
+           struct gg_arena *a, size_t size,
+           void (*read)(struct gg_arena *, sqlite3_stmt *, void *),
+           void **out, size_t *n, struct gg_err *err)
+{
+    size_t cap = 16, count = 0;
+    char *items = gg_arena_alloc(a, cap * size);
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            char *bigger = gg_arena_alloc(a, cap * 2 * size);
+            memcpy(bigger, items, cap * size);
+            items = bigger;
+            cap *= 2;
+        }
+        read(a, st, items + count * size);
+        count++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(sq, rc, what, err);
+    *out = items;
+    *n = count;
+    return 0;
+}
+
+static void
+read_node_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    read_node(a, st, item);
+}
+
+static int
+sq_node_children(struct store *s, const struct store_scope *scope,
+                 const char *parent, struct gg_arena *a,
+                 struct store_node **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_NODE_CHILDREN, err);
+    void *items = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, parent && *parent ? parent : NULL);
+    bind_text(st, 2, scope_json(a, scope));
+    rc = sq_collect(sq, st, "node_children", a, sizeof(struct store_node),
+                    read_node_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+/* ---- accounts and sessions ---- */
+
+static int
+sq_insert_id(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
+             int64_t *out, struct gg_err *err)
+{
+    int rc = sq_exec(sq, st, id, err);
+    if (!rc && out)
+        *out = sqlite3_last_insert_rowid(sq->db);
+    return rc;
+}
+
+static int
+sq_account_insert(struct store *s, const struct store_account *acct,
+                  int64_t now, int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ACCOUNT_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, acct->username);
+    bind_text(st, 2, acct->display_name);
+    bind_text(st, 3, acct->password_hash);
+    bind_id(st, 4, acct->person_id);
+    sqlite3_bind_int(st, 5, acct->disabled);
+    sqlite3_bind_int(st, 6, acct->must_change_password);
+    sqlite3_bind_int64(st, 7, now);
+    return sq_insert_id(sq, st, STMT_ACCOUNT_INSERT, id, err);
+}
+
+static int
+sq_account_read(struct sqlite_store *sq, sqlite3_stmt *st, struct gg_arena *a,
+                struct store_account **out, struct gg_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    *out = NULL;
+    if (rc == SQLITE_ROW) {
+        struct store_account *acct = gg_arena_alloc(a, sizeof(*acct));
+        acct->id = sqlite3_column_int64(st, 0);
+        acct->username = col_text(a, st, 1);
+        acct->display_name = col_text(a, st, 2);
+        acct->password_hash = col_text(a, st, 3);
+        acct->person_id = sqlite3_column_int64(st, 4);
+        acct->disabled = sqlite3_column_int(st, 5);
+        acct->must_change_password = sqlite3_column_int(st, 6);
+        acct->version = sqlite3_column_int64(st, 7);
+        *out = acct;
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "username", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, "account", err);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int
+sq_account_by_username(struct store *s, const char *username,
+                       struct gg_arena *a, struct store_account **out,
+                       struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ACCOUNT_BY_USERNAME, err);
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, username);
+    return sq_account_read(sq, st, a, out, err);
+}
+
+static int
+sq_account_by_id(struct store *s, int64_t id, struct gg_arena *a,
+                 struct store_account **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ACCOUNT_BY_ID, err);
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    return sq_account_read(sq, st, a, out, err);
+}
+
+static int
+sq_role_grant(struct store *s, int64_t account_id, const char *role,
+              const char *node_code, int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ROLE_GRANT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    sqlite3_bind_int64(st, 1, account_id);
+    bind_text(st, 2, role);
+    bind_text(st, 3, node_code);
+    sqlite3_bind_int64(st, 4, now);
+    return sq_exec(sq, st, STMT_ROLE_GRANT, err);
+}
+
+static void
+read_role_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_role *r = item;
+    r->role = col_text(a, st, 0);
+    r->node_code = col_text(a, st, 1);
+    r->node_name = col_text(a, st, 2);
+    if (store_node_level_parse((const char *)sqlite3_column_text(st, 3),
+                               &r->node_level))
+        r->node_level = NODE_GRID;
+}
+
+static int
+sq_account_roles(struct store *s, int64_t account_id, struct gg_arena *a,
+                 struct store_role **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ACCOUNT_ROLES, err);
+    void *items = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return GG_ESTORE;
+    sqlite3_bind_int64(st, 1, account_id);
+    rc = sq_collect(sq, st, "account_roles", a, sizeof(struct store_role),
+                    read_role_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_session_insert(struct store *s, const struct store_session *sess,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_SESSION_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, sess->token_hash);
+    sqlite3_bind_int64(st, 2, sess->account_id);
+    bind_text(st, 3, sess->csrf_token);
+    sqlite3_bind_int64(st, 4, sess->created_at);
+    sqlite3_bind_int64(st, 5, sess->last_seen_at);
+    sqlite3_bind_int64(st, 6, sess->expires_at);
+    return sq_exec(sq, st, STMT_SESSION_INSERT, err);
+}
+
+static int
+sq_session_get(struct store *s, const char *token_hash, int64_t now,
+               struct gg_arena *a, struct store_session **out,
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_SESSION_GET, err);
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct store_session *sess = gg_arena_alloc(a, sizeof(*sess));
+        sess->token_hash = col_text(a, st, 0);
+        sess->account_id = sqlite3_column_int64(st, 1);
+        sess->csrf_token = col_text(a, st, 2);
+        sess->created_at = sqlite3_column_int64(st, 3);
+        sess->last_seen_at = sqlite3_column_int64(st, 4);
+        sess->expires_at = sqlite3_column_int64(st, 5);
+        *out = sess;
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_UNAUTHENTICATED);
+    } else {
+        rc = sq_fail(sq, rc, "session_get", err);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int
+sq_session_touch(struct store *s, const char *token_hash, int64_t now,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_SESSION_TOUCH, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, now);
+    return sq_exec(sq, st, STMT_SESSION_TOUCH, err);
+}
+
+static int
+sq_session_delete(struct store *s, const char *token_hash, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_SESSION_DELETE, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, token_hash);
+    return sq_exec(sq, st, STMT_SESSION_DELETE, err);
+}
+
+/* ---- registry ---- */
+
+static int
+sq_building_insert(struct store *s, const struct store_building *b,
+                   int64_t now, int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_BUILDING_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, b->node_code);
+    bind_text(st, 2, b->name);
+    bind_text(st, 3, b->address);
+    bind_text(st, 4, b->kind ? b->kind : "residential");
+    sqlite3_bind_int(st, 5, b->floors);
+    sqlite3_bind_int(st, 6, b->units);
+    sqlite3_bind_double(st, 7, b->lon);
+    sqlite3_bind_double(st, 8, b->lat);
+    sqlite3_bind_int64(st, 9, now);
+    return sq_insert_id(sq, st, STMT_BUILDING_INSERT, id, err);
+}
+
+static int
+sq_household_insert(struct store *s, const struct store_household *h,
+                    int64_t now, int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_HOUSEHOLD_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, h->node_code);
+    sqlite3_bind_int64(st, 2, h->building_id);
+    sqlite3_bind_int(st, 3, h->unit_no);
+    bind_text(st, 4, h->room);
+    sqlite3_bind_int64(st, 5, now);
+    return sq_insert_id(sq, st, STMT_HOUSEHOLD_INSERT, id, err);
+}
+
+static void
+bind_sealed(sqlite3_stmt *st, int i, const struct store_sealed *v)
+{
+    bind_blob(st, i, v->sealed, v->sealed_len);
+    bind_blob(st, i + 1, v->blind, v->blind ? 16 : 0);
+    bind_text(st, i + 2, v->mask);
+}
+
+static int
+sq_person_insert(struct store *s, const struct store_person *p, int64_t now,
+                 int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_PERSON_INSERT, err);
+    int64_t pid;
+    int rc;
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, p->node_code);
+    bind_id(st, 2, p->household_id);
+    bind_text(st, 3, p->relation);
+    bind_text(st, 4, p->name);
+    bind_text(st, 5, p->sex);
+    bind_text(st, 6, p->birth_date);
+    bind_text(st, 7, p->ethnic);
+    bind_text(st, 8, p->political);
+    bind_text(st, 9, p->residence);
+    bind_sealed(st, 10, &p->id_no);
+    bind_sealed(st, 13, &p->phone);
+    sqlite3_bind_int64(st, 16, now);
+    rc = sq_insert_id(sq, st, STMT_PERSON_INSERT, &pid, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < p->n_tags; i++) {
+        st = sq_stmt(sq, STMT_PERSON_TAG_INSERT, err);
+        if (!st)
+            return GG_ESTORE;
+        sqlite3_bind_int64(st, 1, pid);
+        bind_text(st, 2, p->tags[i]);
+        bind_text(st, 3, p->node_code);
+        rc = sq_exec(sq, st, STMT_PERSON_TAG_INSERT, err);
+        if (rc)
+            return rc;
+    }
+    if (id)
+        *id = pid;
+    return 0;
+}
+
+static int
+sq_org_insert(struct store *s, const struct store_org *o, int64_t now,
+              int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ORG_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, o->node_code);
+    bind_text(st, 2, o->kind);
+    bind_text(st, 3, o->name);
+    bind_text(st, 4, o->credit_code);
+    bind_text(st, 5, o->address);
+    sqlite3_bind_int64(st, 6, now);
+    return sq_insert_id(sq, st, STMT_ORG_INSERT, id, err);
+}
+
+static int
+sq_grid_member_insert(struct store *s, const struct store_grid_member *m,
+                      int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_GRID_MEMBER_INSERT, err);
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, m->node_code);
+    sqlite3_bind_int64(st, 2, m->person_id);
+    bind_text(st, 3, m->post);
+    sqlite3_bind_int64(st, 4, now);
+    return sq_exec(sq, st, STMT_GRID_MEMBER_INSERT, err);
+}
+
+/* ---- open / close ---- */
+
+static void
+sq_close(struct store *s)
+{
+    struct sqlite_store *sq = SQ(s);
+    for (int i = 0; i < STMT__COUNT; i++)
+        sqlite3_finalize(sq->stmt[i]);
+    if (sqlite3_close(sq->db) != SQLITE_OK)
+        gg_log(GG_LOG_ERROR, "store.sqlite", "op=close msg=\"%s\"",
+               sqlite3_errmsg(sq->db));
+    free(sq);
+}
+
+static const struct store_ops sqlite_ops = {
+#define STORE_OPS_INIT(ret, name, params, args) .name = sq_##name,
+    STORE_OPS(STORE_OPS_INIT)
+#undef STORE_OPS_INIT
+        .close = sq_close,
+};
+
+int
+store_sqlite_open(struct store **out, const char *path, int flags,
+                  const struct store_options *opt, struct gg_err *err)
+{
+    struct sqlite_store *sq;
+    struct stat stbuf;
+    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    char *pragmas;
+    int rc;
+
+    *out = NULL;
+    if (!*path)
+        return gg_failf(err, GG_EINVAL, "db", MSG_DB_OPEN, "%s", "(empty)");
+    if (!(flags & STORE_OPEN_CREATE) && stat(path, &stbuf) < 0)
+        return gg_failf(err, GG_ENOTFOUND, "db", MSG_DB_NOT_FOUND, "%s", path);
+    if (flags & STORE_OPEN_READONLY)
+        oflags |= SQLITE_OPEN_READONLY;
+    else
+        oflags |= SQLITE_OPEN_READWRITE |
+                  (flags & STORE_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
+
+    sq = gg_xcalloc(1, sizeof(*sq));
+    sq->base.ops = &sqlite_ops;
+    rc = sqlite3_open_v2(path, &sq->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        gg_log(GG_LOG_ERROR, "store.sqlite", "op=open rc=%d msg=\"%s\"", rc,
+               sq->db ? sqlite3_errmsg(sq->db) : "out of memory");
+        sqlite3_close(sq->db);
+        free(sq);
+        return gg_failf(err, GG_ESTORE, "db", MSG_DB_OPEN, "%s", path);
+    }
+    sqlite3_extended_result_codes(sq->db, 1);
+    pragmas = sqlite3_mprintf("PRAGMA busy_timeout = %d;"
+                              "PRAGMA foreign_keys = ON;"
+                              "PRAGMA synchronous = FULL;"
+                              "PRAGMA temp_store = MEMORY;"
+                              "%s",
+                              opt ? opt->busy_timeout_ms : 5000,
+                              flags & STORE_OPEN_READONLY
+                                  ? ""
+                                  : "PRAGMA journal_mode = WAL;");
+    rc = sqlite3_exec(sq->db, pragmas, NULL, NULL, NULL);
+    sqlite3_free(pragmas);
+    if (rc != SQLITE_OK) {
+        /* Not a database, or not writable: say so plainly. */
+        gg_log(GG_LOG_ERROR, "store.sqlite", "op=pragmas rc=%d msg=\"%s\"", rc,
+               sqlite3_errmsg(sq->db));
+        sq_close(&sq->base);
+        return gg_failf(err, GG_ESTORE, "db", MSG_DB_OPEN, "%s", path);
+    }
+    *out = &sq->base;
+    return 0;
+}
