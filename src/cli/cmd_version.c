@@ -5,11 +5,11 @@
 int
 cmd_version(int argc, char **argv)
 {
-    (void)argv;
-    if (argc > 0) {
-        fprintf(stderr, "gridgov version\n");
-        return CLI_USAGE;
-    }
+    struct cli_args args;
+    int done, rc = cli_parse("version", NULL, 0, argc, argv, &args, &done);
+
+    if (rc || done)
+        return rc;
     printf("gridgov %s\n", GG_VERSION);
     return CLI_OK;
 }

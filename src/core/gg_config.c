@@ -148,7 +148,7 @@ gg_config_finish(struct gg_config *c, struct gg_err *err)
     if (!c->key_file[0]) {
         if (strlen(c->db) + 5 > GG_CONF_STR_MAX)
             return gg_failf(err, GG_EINVAL, "db", MSG_CONFIG_VALUE, "db");
-        snprintf(c->key_file, GG_CONF_STR_MAX, "%s.key", c->db);
+        snprintf(c->key_file, GG_CONF_STR_MAX, "%.1018s.key", c->db);
     }
     if (!c->threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);

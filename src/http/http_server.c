@@ -535,12 +535,18 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             gg_buf_release(&st->req.body);
         }
         *upload_data_size = 0;
-        if (st->fail_code) {
-            gg_failf(&err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE, "%" PRId64,
-                     srv->cfg->max_body_bytes);
-            return queue_error(st, &err);
-        }
+        /* libmicrohttpd cannot answer in the middle of an upload: the rest
+         * is read and dropped, and the 413 goes out at the end. A client
+         * that keeps sending far past the cap is cut off instead. */
+        if (st->fail_code &&
+            st->bytes_in > 4 * (size_t)srv->cfg->max_body_bytes)
+            return MHD_NO;
         return MHD_YES;
+    }
+    if (st->fail_code) {
+        gg_failf(&err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE, "%" PRId64,
+                 srv->cfg->max_body_bytes);
+        return queue_error(st, &err);
     }
     if (st->err.code)
         return queue_error(st, &st->err);
