@@ -59,7 +59,7 @@ front_line(struct http_req *req, struct gg_err *err)
     case API_PERM_PUBLIC:
         return 0;
     case API_PERM_LOCAL:
-        if (app->cfg->metrics_local_only && !req->peer_is_local)
+        if (app->cfg->metrics_local_only && !http_peer_is_local(req))
             return gg_fail(err, GG_EFORBIDDEN, "", MSG_FORBIDDEN_ORIGIN);
         return 0;
     case API_PERM_SESSION:

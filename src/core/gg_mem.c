@@ -93,6 +93,34 @@ gg_arena_free(struct gg_arena *a)
     free(a);
 }
 
+void
+gg_arena_reset(struct gg_arena *a)
+{
+    struct arena_chunk *keep = NULL;
+
+    while (a->hooks) {
+        struct arena_hook *h = a->hooks;
+        a->hooks = h->next;
+        h->fn(h->arg);
+    }
+    while (a->chunk) {
+        struct arena_chunk *c = a->chunk;
+        a->chunk = c->next;
+        if (!keep && c->size == a->chunk_size) {
+            keep = c;
+            continue;
+        }
+        free(c);
+    }
+    a->bytes = 0;
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+        a->chunk = keep;
+        a->bytes = keep->size;
+    }
+}
+
 void *
 gg_arena_alloc(struct gg_arena *a, size_t n)
 {

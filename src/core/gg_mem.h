@@ -22,6 +22,9 @@ struct gg_arena;
 
 struct gg_arena *gg_arena_new(size_t chunk_size);
 void gg_arena_free(struct gg_arena *a); /* NULL-safe; runs cleanup hooks */
+/* Runs the cleanup hooks and forgets every allocation, keeping one chunk
+ * for reuse: a worker thread recycles its request arenas this way. */
+void gg_arena_reset(struct gg_arena *a);
 void *gg_arena_alloc(struct gg_arena *a, size_t n);   /* aligned, zeroed */
 char *gg_arena_strdup(struct gg_arena *a, const char *s);
 char *gg_arena_strndup(struct gg_arena *a, const char *s, size_t n);

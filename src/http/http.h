@@ -78,8 +78,8 @@ struct http_req {
     int n_params;
     enum gg_lang lang;
     char id[HTTP_REQ_ID_LEN + 1];
-    char peer[48];       /* client address, for rate limits and logs */
-    int peer_is_local;   /* loopback */
+    char peer[48];       /* use http_peer(): filled on first use */
+    int peer_is_local;   /* use http_peer_is_local() */
     struct gg_buf body;
     json_t *json;        /* parsed body for HTTP_BODY_JSON routes */
     void *thread_ctx;    /* from the app's thread_open hook */
@@ -127,6 +127,9 @@ int http_query_str(const struct http_req *req, const char *name,
                    size_t max_chars, const char **out, struct gg_err *err)
     __attribute__((warn_unused_result));
 const char *http_header(const struct http_req *req, const char *name);
+/* The client's address as text, and whether it is loopback. */
+const char *http_peer(struct http_req *req);
+int http_peer_is_local(struct http_req *req);
 const char *http_cookie(const struct http_req *req, const char *name);
 
 /* Response helpers. Header names/values must outlive the request (use the

@@ -54,21 +54,31 @@ enum {
     METRIC_STATUS__COUNT
 };
 
-struct metrics {
-    size_t n_routes; /* METRIC_ROUTE__FIXED + app routes */
-    _Atomic uint64_t (*requests)[METRIC_STATUS__COUNT];
+/* One shard per worker thread, so counters never bounce between cores;
+ * rendering sums the shards. Counters stay atomic because a shard may be
+ * shared when there are more threads than shards. */
+struct metrics_shard {
+    _Alignas(64) _Atomic uint64_t (*requests)[METRIC_STATUS__COUNT];
     _Atomic uint64_t latency_bucket[METRIC_LATENCY_BUCKETS + 1];
     _Atomic uint64_t latency_sum_us;
     _Atomic uint64_t latency_count;
     _Atomic int64_t connections_open;
     _Atomic uint64_t connections_total;
+    _Atomic int64_t in_flight;
 };
 
-void metrics_init(struct metrics *m, size_t n_app_routes);
+struct metrics {
+    size_t n_routes; /* METRIC_ROUTE__FIXED + app routes */
+    size_t n_shards;
+    struct metrics_shard *shards;
+};
+
+void metrics_init(struct metrics *m, size_t n_app_routes, size_t n_shards);
 void metrics_release(struct metrics *m);
 /* route_slot: METRIC_ROUTE_* or METRIC_ROUTE__FIXED + route index. */
-void metrics_record(struct metrics *m, size_t route_slot, int status,
-                    uint64_t latency_ns);
+void metrics_record(const struct metrics *m, struct metrics_shard *shard,
+                    size_t route_slot, int status, uint64_t latency_ns);
+int64_t metrics_in_flight(const struct metrics *m);
 
 /* ---- static files ---- */
 
@@ -79,15 +89,27 @@ struct MHD_Response *static_serve(struct http_req *req, const char *web_dir,
 
 /* ---- the server ---- */
 
+/* What one worker thread keeps between requests. */
+struct http_worker {
+    struct http_server *srv;
+    struct metrics_shard *shard;
+    uint32_t index;
+    uint32_t next_id;
+    struct gg_arena *spare; /* a request arena kept for the next request */
+    void *app_ctx;          /* from the app's thread_open hook */
+    struct http_worker *next_worker;
+};
+
 struct http_server {
     struct MHD_Daemon *daemon;
     const struct http_app *app;
     const struct gg_config *cfg;
     struct router router;
     struct metrics metrics;
-    pthread_key_t thread_key;
-    _Atomic int64_t in_flight;
-    _Atomic uint64_t next_id;
+    pthread_key_t worker_key;
+    _Atomic uint32_t next_worker;
+    pthread_mutex_t workers_lock;
+    struct http_worker *workers; /* every worker, freed at stop */
     uint32_t id_prefix;
     int port;
 };

@@ -16,18 +16,37 @@ static const int status_codes[METRIC_STATUS__COUNT] = {
     0};
 
 void
-metrics_init(struct metrics *m, size_t n_app_routes)
+metrics_init(struct metrics *m, size_t n_app_routes, size_t n_shards)
 {
     memset(m, 0, sizeof(*m));
     m->n_routes = METRIC_ROUTE__FIXED + n_app_routes;
-    m->requests = gg_xcalloc(m->n_routes, sizeof(*m->requests));
+    m->n_shards = n_shards ? n_shards : 1;
+    m->shards = aligned_alloc(64, m->n_shards * sizeof(*m->shards));
+    if (!m->shards)
+        abort();
+    memset(m->shards, 0, m->n_shards * sizeof(*m->shards));
+    for (size_t i = 0; i < m->n_shards; i++)
+        m->shards[i].requests =
+            gg_xcalloc(m->n_routes, sizeof(*m->shards[i].requests));
 }
 
 void
 metrics_release(struct metrics *m)
 {
-    free((void *)m->requests);
-    m->requests = NULL;
+    for (size_t i = 0; m->shards && i < m->n_shards; i++)
+        free((void *)m->shards[i].requests);
+    free(m->shards);
+    m->shards = NULL;
+}
+
+int64_t
+metrics_in_flight(const struct metrics *m)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < m->n_shards; i++)
+        n += atomic_load_explicit(&m->shards[i].in_flight,
+                                  memory_order_relaxed);
+    return n;
 }
 
 static int
@@ -40,23 +59,48 @@ status_slot(int status)
 }
 
 void
-metrics_record(struct metrics *m, size_t route_slot, int status,
-               uint64_t latency_ns)
+metrics_record(const struct metrics *m, struct metrics_shard *sh,
+               size_t route_slot, int status, uint64_t latency_ns)
 {
     double s = (double)latency_ns / 1e9;
     int b = 0;
 
     if (route_slot >= m->n_routes)
         route_slot = METRIC_ROUTE_UNMATCHED;
-    atomic_fetch_add_explicit(&m->requests[route_slot][status_slot(status)],
+    atomic_fetch_add_explicit(&sh->requests[route_slot][status_slot(status)],
                               1, memory_order_relaxed);
     while (b < METRIC_LATENCY_BUCKETS && s > latency_bounds_s[b])
         b++;
-    atomic_fetch_add_explicit(&m->latency_bucket[b], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&m->latency_sum_us, latency_ns / 1000,
+    atomic_fetch_add_explicit(&sh->latency_bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&sh->latency_sum_us, latency_ns / 1000,
                               memory_order_relaxed);
-    atomic_fetch_add_explicit(&m->latency_count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&sh->latency_count, 1, memory_order_relaxed);
 }
+
+/* Sums the counter at byte offset `off` of every shard. */
+static uint64_t
+shard_sum(const struct metrics *m, size_t off)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < m->n_shards; i++) {
+        const _Atomic uint64_t *c =
+            (const void *)((const char *)&m->shards[i] + off);
+        sum += atomic_load_explicit(c, memory_order_relaxed);
+    }
+    return sum;
+}
+
+static uint64_t
+requests_sum(const struct metrics *m, size_t route, int status)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < m->n_shards; i++)
+        sum += atomic_load_explicit(&m->shards[i].requests[route][status],
+                                    memory_order_relaxed);
+    return sum;
+}
+
+#define SHARD_SUM(m, field) shard_sum((m), offsetof(struct metrics_shard, field))
 
 static const char *
 slot_route_name(const struct http_server *srv, size_t slot)
@@ -81,8 +125,7 @@ http_metrics_render(const struct http_req *req, struct gg_buf *out)
                            "# TYPE gridgov_http_requests_total counter\n");
     for (size_t r = 0; r < m->n_routes; r++) {
         for (int s = 0; s < METRIC_STATUS__COUNT; s++) {
-            uint64_t v = atomic_load_explicit(&m->requests[r][s],
-                                              memory_order_relaxed);
+            uint64_t v = requests_sum(m, r, s);
             char status[8];
             if (!v)
                 continue;
@@ -101,8 +144,8 @@ http_metrics_render(const struct http_req *req, struct gg_buf *out)
                            "# TYPE gridgov_http_request_duration_seconds "
                            "histogram\n");
     for (int b = 0; b <= METRIC_LATENCY_BUCKETS; b++) {
-        cumulative += atomic_load_explicit(&m->latency_bucket[b],
-                                           memory_order_relaxed);
+        cumulative += shard_sum(m, offsetof(struct metrics_shard, latency_bucket) +
+                                    (size_t)b * sizeof(uint64_t));
         if (b < METRIC_LATENCY_BUCKETS)
             rc |= gg_buf_addf(out,
                               "gridgov_http_request_duration_seconds_bucket{"
@@ -124,8 +167,9 @@ http_metrics_render(const struct http_req *req, struct gg_buf *out)
         "# HELP gridgov_http_connections_total Accepted connections.\n"
         "# TYPE gridgov_http_connections_total counter\n"
         "gridgov_http_connections_total %" PRIu64 "\n",
-        (double)atomic_load(&m->latency_sum_us) / 1e6,
-        atomic_load(&m->latency_count), atomic_load(&m->connections_open),
-        atomic_load(&m->connections_total));
+        (double)SHARD_SUM(m, latency_sum_us) / 1e6,
+        SHARD_SUM(m, latency_count),
+        (int64_t)SHARD_SUM(m, connections_open),
+        SHARD_SUM(m, connections_total));
     return rc ? GG_ETOOBIG : 0;
 }

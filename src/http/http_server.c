@@ -26,10 +26,12 @@
     "'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "    \
     "connect-src 'self'; object-src 'none'; base-uri 'self'; "                \
     "form-action 'self'; frame-ancestors 'none'"
+#define SECURITY_CSP_API "default-src 'none'; frame-ancestors 'none'"
 
 /* Per-request state beyond what handlers see. */
 struct req_state {
     struct http_req req;
+    struct http_worker *worker;
     uint64_t started_ns;
     size_t metric_slot;
     int status;
@@ -165,13 +167,17 @@ add_common_headers(struct MHD_Response *r, const struct http_req *req,
                    int is_api)
 {
     MHD_add_response_header(r, "X-Request-Id", req->id);
-    MHD_add_response_header(r, "Content-Security-Policy", SECURITY_CSP);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
-    if (is_api)
+    if (is_api) {
+        /* JSON is never rendered: forbid everything, framing included. */
+        MHD_add_response_header(r, "Content-Security-Policy", SECURITY_CSP_API);
         MHD_add_response_header(r, "Cache-Control", "no-store");
+        return;
+    }
+    MHD_add_response_header(r, "Content-Security-Policy", SECURITY_CSP);
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
 static struct MHD_Response *
@@ -267,90 +273,118 @@ queue_resp(struct req_state *st, struct http_resp *resp)
     return queue(st, resp->status ? resp->status : 200, r, 1);
 }
 
-/* ---- per-thread context ---- */
-
-struct thread_slot {
-    const struct http_app *app;
-    void *ctx;
-};
+/* ---- per-thread state ---- */
 
 static void
-thread_slot_free(void *p)
+worker_exit(void *p)
 {
-    struct thread_slot *slot = p;
-    if (slot->ctx)
-        slot->app->thread_close(slot->ctx);
-    free(slot);
+    struct http_worker *w = p;
+    /* The worker itself stays until the server stops: its metrics shard
+     * and in-flight count are read after the thread is gone. */
+    if (w->app_ctx)
+        w->srv->app->thread_close(w->app_ctx);
+    w->app_ctx = NULL;
+    gg_arena_free(w->spare);
+    w->spare = NULL;
+}
+
+/* This thread's worker, created on its first request or connection. */
+static struct http_worker *
+worker_get(struct http_server *srv)
+{
+    struct http_worker *w = pthread_getspecific(srv->worker_key);
+
+    if (w)
+        return w;
+    w = gg_xcalloc(1, sizeof(*w));
+    w->srv = srv;
+    w->index = atomic_fetch_add(&srv->next_worker, 1);
+    w->shard = &srv->metrics.shards[w->index % srv->metrics.n_shards];
+    pthread_setspecific(srv->worker_key, w);
+    pthread_mutex_lock(&srv->workers_lock);
+    w->next_worker = srv->workers;
+    srv->workers = w;
+    pthread_mutex_unlock(&srv->workers_lock);
+    return w;
 }
 
 static void *
-thread_ctx(struct http_server *srv)
+thread_ctx(struct http_worker *w)
 {
-    struct thread_slot *slot = pthread_getspecific(srv->thread_key);
-
-    if (slot)
-        return slot->ctx;
-    if (!srv->app->thread_open)
-        return NULL;
-    slot = gg_xcalloc(1, sizeof(*slot));
-    slot->app = srv->app;
-    slot->ctx = srv->app->thread_open(srv->app->ctx);
-    if (!slot->ctx) {
-        free(slot); /* try again on the next request */
-        return NULL;
-    }
-    pthread_setspecific(srv->thread_key, slot);
-    return slot->ctx;
+    if (!w->app_ctx && w->srv->app->thread_open)
+        w->app_ctx = w->srv->app->thread_open(w->srv->app->ctx);
+    return w->app_ctx; /* NULL: try again on the next request */
 }
 
 /* ---- the request lifecycle ---- */
+
+static void
+hex32(char *out, uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 7; i >= 0; i--, v >>= 4)
+        out[i] = digits[v & 15];
+}
 
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct http_server *srv = cls;
+    struct http_worker *w = worker_get(srv);
+    struct gg_arena *arena = w->spare ? w->spare : gg_arena_new(4096);
     struct req_state *st;
-    struct gg_arena *arena = gg_arena_new(4096);
-    uint64_t n;
     size_t len = strlen(uri);
 
+    w->spare = NULL;
     st = gg_arena_alloc(arena, sizeof(*st));
+    st->worker = w;
     st->req.arena = arena;
     st->req.server = srv;
     st->req.conn = conn;
     st->started_ns = gg_mono_ns();
     st->metric_slot = METRIC_ROUTE_UNMATCHED;
     gg_buf_init(&st->req.body, (size_t)srv->cfg->max_body_bytes);
-    n = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
-    snprintf(st->req.id, sizeof(st->req.id), "%08" PRIx32 "%08" PRIx32,
-             srv->id_prefix, (uint32_t)n);
+    /* Unique per process run: a per-start prefix, the worker, a counter. */
+    hex32(st->req.id, srv->id_prefix);
+    hex32(st->req.id + 8, (w->index << 24) | (w->next_id++ & 0xFFFFFF));
+    st->req.id[HTTP_REQ_ID_LEN] = '\0';
     if (len > (size_t)srv->cfg->max_url_bytes)
         st->url_bad = 1;
     else if (gg_has_controls(uri, len, 0) || strstr(uri, "%00"))
         st->url_bad = 2;
-    atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&w->shard->in_flight, 1, memory_order_relaxed);
     return st;
 }
 
-static void
-peer_address(struct http_req *req)
+const char *
+http_peer(struct http_req *req)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const union MHD_ConnectionInfo *ci;
+    const struct sockaddr *sa;
 
+    if (req->peer[0])
+        return req->peer;
+    ci = MHD_get_connection_info(req->conn,
+                                 MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sa = ci ? ci->client_addr : NULL;
     snprintf(req->peer, sizeof(req->peer), "-");
-    if (!sa)
-        return;
-    if (sa->sa_family == AF_INET) {
+    if (sa && sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const void *)sa;
         inet_ntop(AF_INET, &in->sin_addr, req->peer, sizeof(req->peer));
         req->peer_is_local = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    } else if (sa->sa_family == AF_INET6) {
+    } else if (sa && sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const void *)sa;
         inet_ntop(AF_INET6, &in6->sin6_addr, req->peer, sizeof(req->peer));
         req->peer_is_local = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
     }
+    return req->peer;
+}
+
+int
+http_peer_is_local(struct http_req *req)
+{
+    http_peer(req);
+    return req->peer_is_local;
 }
 
 static int
@@ -480,7 +514,7 @@ run_handler(struct http_server *srv, struct req_state *st)
             return queue_error(st, &err);
         }
     }
-    req->thread_ctx = thread_ctx(srv);
+    req->thread_ctx = thread_ctx(st->worker);
     if (srv->app->thread_open && !req->thread_ctx) {
         gg_fail(&err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
         return queue_error(st, &err);
@@ -514,7 +548,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     gg_err_clear(&err);
     if (st->phase == 0) {
         st->phase = 1;
-        peer_address(&st->req);
         st->req.lang = gg_lang_from_accept(
             http_header(&st->req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
         if (front_headers(srv, st, url, method, &err)) {
@@ -572,14 +605,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct http_server *srv = cls;
     struct req_state *st = *con_cls;
+    struct http_worker *w;
+    struct gg_arena *arena;
     uint64_t ns;
 
     (void)conn;
     if (!st)
         return;
+    w = st->worker;
     ns = gg_mono_ns() - st->started_ns;
     if (st->phase) {
-        metrics_record(&srv->metrics, st->metric_slot, st->status, ns);
+        metrics_record(&srv->metrics, w->shard, st->metric_slot, st->status,
+                       ns);
         if (srv->cfg->access_log)
             gg_log(GG_LOG_INFO, "http.request",
                    "id=%s method=%s route=%s status=%d ms=%.3f in=%zu "
@@ -595,8 +632,14 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     json_decref(st->req.json);
     gg_buf_release(&st->req.body);
-    atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
-    gg_arena_free(st->req.arena);
+    atomic_fetch_sub_explicit(&w->shard->in_flight, 1, memory_order_relaxed);
+    arena = st->req.arena; /* st lives in it */
+    if (!w->spare && gg_arena_bytes(arena) <= 64 * 1024) {
+        gg_arena_reset(arena);
+        w->spare = arena;
+    } else {
+        gg_arena_free(arena);
+    }
     *con_cls = NULL;
 }
 
@@ -604,14 +647,17 @@ static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
               enum MHD_ConnectionNotificationCode toe)
 {
-    struct http_server *srv = cls;
+    struct metrics_shard *sh = worker_get(cls)->shard;
     (void)conn;
     (void)socket_ctx;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        atomic_fetch_add(&srv->metrics.connections_open, 1);
-        atomic_fetch_add(&srv->metrics.connections_total, 1);
+        atomic_fetch_add_explicit(&sh->connections_open, 1,
+                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&sh->connections_total, 1,
+                                  memory_order_relaxed);
     } else {
-        atomic_fetch_sub(&srv->metrics.connections_open, 1);
+        atomic_fetch_sub_explicit(&sh->connections_open, 1,
+                                  memory_order_relaxed);
     }
 }
 
@@ -700,8 +746,9 @@ http_server_start(struct http_server **out, const struct gg_config *cfg,
         free(srv);
         return rc;
     }
-    metrics_init(&srv->metrics, app->n_routes);
-    pthread_key_create(&srv->thread_key, thread_slot_free);
+    metrics_init(&srv->metrics, app->n_routes, (size_t)cfg->threads + 1);
+    pthread_key_create(&srv->worker_key, worker_exit);
+    pthread_mutex_init(&srv->workers_lock, NULL);
     srv->id_prefix = (uint32_t)getpid() ^ (uint32_t)gg_now_ms();
 
     srv->daemon = MHD_start_daemon(
@@ -747,16 +794,24 @@ http_server_stop(struct http_server **psrv, int grace_s)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
         deadline = gg_mono_ns() + (uint64_t)grace_s * 1000000000u;
-        while (atomic_load(&srv->in_flight) > 0 && gg_mono_ns() < deadline) {
+        while (metrics_in_flight(&srv->metrics) > 0 &&
+               gg_mono_ns() < deadline) {
             struct timespec ts = {0, 10 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
-        if (atomic_load(&srv->in_flight) > 0)
+        if (metrics_in_flight(&srv->metrics) > 0)
             gg_log(GG_LOG_WARN, "http.stop", "in_flight=%" PRId64,
-                   atomic_load(&srv->in_flight));
+                   metrics_in_flight(&srv->metrics));
         MHD_stop_daemon(srv->daemon);
     }
-    pthread_key_delete(srv->thread_key);
+    while (srv->workers) {
+        struct http_worker *w = srv->workers;
+        srv->workers = w->next_worker;
+        worker_exit(w); /* no-op unless its thread never ended */
+        free(w);
+    }
+    pthread_mutex_destroy(&srv->workers_lock);
+    pthread_key_delete(srv->worker_key);
     metrics_release(&srv->metrics);
     router_release(&srv->router);
     free(srv);

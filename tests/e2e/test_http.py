@@ -10,8 +10,12 @@ import unittest
 
 from harness import Server, error_of, ID_NO_RE, PHONE_RE
 
+# Every answer; the CSP always forbids framing.
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options",
-                    "X-Frame-Options", "Referrer-Policy", "X-Request-Id"]
+                    "Referrer-Policy", "X-Request-Id"]
+# Pages also get the headers that only matter for documents.
+PAGE_HEADERS = SECURITY_HEADERS + ["X-Frame-Options",
+                                   "Cross-Origin-Opener-Policy"]
 
 
 def make_web_dir():
@@ -50,6 +54,8 @@ class FrontLine(unittest.TestCase):
             self.assertEqual(e["field"], field)
         for h in SECURITY_HEADERS:
             self.assertIsNotNone(r.header(h), h)
+        self.assertIn("frame-ancestors 'none'",
+                      r.header("Content-Security-Policy"))
         return e
 
     def test_health(self):
@@ -225,8 +231,11 @@ class FrontLine(unittest.TestCase):
             out = self.s.raw(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n"
                              b"Connection: close\r\n\r\n")
             self.assertNotIn(b"secret", out.split(b"\r\n\r\n", 1)[-1], path)
-        for h in SECURITY_HEADERS:
-            self.assertIsNotNone(self.s.request("GET", "/").header(h), h)
+        page = self.s.request("GET", "/")
+        for h in PAGE_HEADERS:
+            self.assertIsNotNone(page.header(h), h)
+        self.assertIn("script-src 'self'",
+                      page.header("Content-Security-Policy"))
 
     def test_metrics(self):
         self.s.request("GET", "/api/v1/health")
