@@ -1,5 +1,7 @@
 # Turns numbered SQL files (NNNN_name.sql) into a C array of migrations.
-# Inputs: OUT (C file), NAME (backend), FILES (sorted list).
+# Inputs: OUT (C file), NAME (backend), DIR (the folder of NNNN_name.sql).
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(body "/* Generated from src/store/migrations/${NAME}/ — do not edit. */\n")
 string(APPEND body "#include \"core/gg.h\"\n#include \"store/migrations.h\"\n\n")
 string(APPEND body "const struct store_migration store_${NAME}_migrations[] = {\n")

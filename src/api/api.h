@@ -2,8 +2,10 @@
  * api.h - HTTP resources on top of the domain: one file per resource.
  *
  * api_app_init() builds the route table and hooks for the HTTP server. Each
- * worker thread gets an api_thread with its own store connection. Handlers
- * find who is asking in api_who(req) (NULL on PUBLIC routes).
+ * worker thread gets an api_thread with its own store connection. The front
+ * line (api_app.c) authenticates a session or an API key, applies the
+ * route's permission and puts who is asking in req->app (api_who()), with
+ * the scope of the capability the route needs.
  */
 #ifndef API_H
 #define API_H
@@ -14,11 +16,18 @@
 #include "http/http.h"
 #include "store/store.h"
 
+/* Route permissions: the fixed ones, then one per capability. */
 enum api_perm {
     API_PERM_PUBLIC = 0,
     API_PERM_LOCAL,
+    API_PERM_SELF,
     API_PERM_SESSION,
+#define CAPABILITY(id, name) API_PERM_##id,
+#include "domain/capabilities.def"
+#undef CAPABILITY
+    API_PERM__COUNT
 };
+#define API_PERM_CAP_FIRST API_PERM_REGISTRY_READ
 
 struct api_app {
     const struct gg_config *cfg;
@@ -62,15 +71,37 @@ api_who(const struct http_req *req)
     return req->app;
 }
 
+/* The context domain calls need: store, keys, policy, now, the request's
+ * arena, the client's address and user agent. */
+void api_ctx(struct http_req *req, struct account_ctx *ctx);
+
 /* Handlers, declared from the route table. */
-#define ROUTE(method, path, handler, perm, body)                              \
+#define ROUTE(method, path, handler, perm, body, key)                         \
     int handler(struct http_req *req, struct http_resp *resp,                 \
                 struct gg_err *err);
 #include "api/routes.def"
 #undef ROUTE
 
-/* Shared JSON shapes. */
+/* Shared JSON shapes and readers. */
 json_t *api_node_json(const struct store_node *n);
 json_t *api_me_json(const struct account_who *who);
+json_t *api_time_json(int64_t unix_s); /* ISO-8601 string, or null for 0 */
+/* A path parameter that must be a positive id; 404 otherwise. */
+int api_param_id(const struct http_req *req, const char *name, int64_t *out,
+                 struct gg_err *err) __attribute__((warn_unused_result));
+/* A query parameter that must be a non-negative integer (0 when absent). */
+int api_query_int(const struct http_req *req, const char *name, int64_t max,
+                  int64_t *out, struct gg_err *err)
+    __attribute__((warn_unused_result));
+int api_json_int(json_t *obj, const char *name, int64_t min, int64_t max,
+                 int required, int64_t *out, struct gg_err *err)
+    __attribute__((warn_unused_result));
+/* -1 when absent (optional), else 0 or 1. */
+int api_json_bool(json_t *obj, const char *name, int *out, struct gg_err *err)
+    __attribute__((warn_unused_result));
+/* A list of {role, node_code} objects. */
+int api_json_grants(struct http_req *req, json_t *obj, const char *name,
+                    struct account_grant **out, size_t *n,
+                    struct gg_err *err) __attribute__((warn_unused_result));
 
 #endif

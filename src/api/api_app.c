@@ -1,16 +1,20 @@
 /*
- * api_app.c - the route table, per-thread contexts and the front line that
+ * api_app.c - the route table, per-thread contexts, and the front line that
  * authenticates and authorises every request before its handler.
  */
 #include "core/gg.h"
+#include "core/gg_json.h"
 #include "core/gg_log.h"
+#include "core/gg_parse.h"
 #include "core/gg_time.h"
 #include "api/api.h"
+#include "domain/apikey.h"
 
 static const struct http_route routes[] = {
-#define ROUTE(method, path, handler, perm, body)                              \
-    {HTTP_##method, path, handler, API_PERM_##perm, HTTP_BODY_##body,         \
-     #handler},
+#define ROUTE(method, path, handler, perm, body, key)                         \
+    {HTTP_##method, path, handler,                                            \
+     (unsigned)API_PERM_##perm | ((unsigned)APIKEY_SCOPE_##key << 8),              \
+     HTTP_BODY_##body, #handler},
 #include "api/routes.def"
 #undef ROUTE
 };
@@ -41,43 +45,100 @@ thread_close(void *ctx)
     free(t);
 }
 
+void
+api_ctx(struct http_req *req, struct account_ctx *ctx)
+{
+    const struct api_app *app = api_thread(req)->app;
+    const char *ua = http_header(req, "User-Agent");
+
+    ctx->s = api_store(req);
+    ctx->keys = app->keys;
+    ctx->pol = &app->policy;
+    ctx->now = gg_now_s();
+    ctx->a = req->arena;
+    ctx->ip = http_peer(req);
+    /* A user agent is shown back in the session list: keep it short and
+     * printable. */
+    if (ua && gg_utf8_valid(ua, strlen(ua)) && !gg_has_controls(ua, strlen(ua), 0))
+        ctx->user_agent = gg_arena_strndup(req->arena, ua,
+                                           strlen(ua) > 200 ? 200 : strlen(ua));
+    else
+        ctx->user_agent = NULL;
+}
+
 static int
 is_write(enum http_method m)
 {
     return m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OPTIONS;
 }
 
+/* A machine client with "Authorization: Bearer KEY" on a route that takes
+ * keys of this scope. */
+static int
+front_key(struct http_req *req, const char *auth, enum apikey_scope need,
+          struct gg_err *err)
+{
+    struct account_ctx ctx;
+    struct account_who *who;
+    int rc;
+
+    api_ctx(req, &ctx);
+    rc = apikey_authenticate(&ctx, auth, need, &who, err);
+    if (rc)
+        return rc;
+    req->app = who;
+    req->account_id = -who->account_id; /* negative: a key, in the log */
+    return 0;
+}
+
 static int
 front_line(struct http_req *req, struct gg_err *err)
 {
     const struct api_app *app = api_thread(req)->app;
+    unsigned perm = req->route->perm & 0xff;
+    enum apikey_scope key = (enum apikey_scope)(req->route->perm >> 8);
     struct account_who *who = NULL;
-    const char *csrf;
+    struct account_ctx ctx;
+    const char *auth, *csrf;
     int rc;
 
-    switch ((enum api_perm)req->route->perm) {
-    case API_PERM_PUBLIC:
+    if (perm == API_PERM_PUBLIC)
         return 0;
-    case API_PERM_LOCAL:
+    if (perm == API_PERM_LOCAL) {
         if (app->cfg->metrics_local_only && !http_peer_is_local(req))
             return gg_fail(err, GG_EFORBIDDEN, "", MSG_FORBIDDEN_ORIGIN);
         return 0;
-    case API_PERM_SESSION:
-        rc = account_authenticate(api_store(req), &app->policy,
-                                  http_cookie(req, API_SESSION_COOKIE),
-                                  gg_now_s(), req->arena, &who, err);
-        if (rc)
-            return rc;
-        req->app = who;
-        req->account_id = who->account_id;
-        if (!is_write(req->method))
-            return 0;
-        csrf = http_header(req, "X-CSRF-Token");
-        if (!csrf || !gg_str_equal_ct(csrf, who->csrf_token))
-            return gg_fail(err, GG_EFORBIDDEN, "X-CSRF-Token", MSG_CSRF);
-        return 0;
     }
-    return gg_fail(err, GG_EINTERNAL, "", MSG_INTERNAL);
+    auth = http_header(req, "Authorization");
+    if (auth && key != APIKEY_SCOPE_NONE)
+        return front_key(req, auth, key, err);
+    api_ctx(req, &ctx);
+    rc = account_authenticate(&ctx, http_cookie(req, API_SESSION_COOKIE),
+                              &who, err);
+    if (rc)
+        return rc;
+    req->app = who;
+    req->account_id = who->account_id;
+    if (perm != API_PERM_SELF) {
+        if (who->must_change_password)
+            return gg_fail(err, GG_ECHANGEPW, "",
+                           MSG_PASSWORD_CHANGE_REQUIRED);
+        if (who->totp_required && !who->totp_enabled)
+            return gg_fail(err, GG_ETOTPSETUP, "", MSG_TOTP_SETUP_REQUIRED);
+    }
+    if (perm >= API_PERM_CAP_FIRST) {
+        enum capability cap = (enum capability)(perm - API_PERM_CAP_FIRST);
+        if (!(who->caps & (1u << cap)))
+            return gg_fail(err, GG_EFORBIDDEN, "", MSG_FORBIDDEN);
+        /* Handlers see only the nodes this capability reaches. */
+        account_scope_for(who, cap, req->arena, &who->scope);
+    }
+    if (!is_write(req->method))
+        return 0;
+    csrf = http_header(req, "X-CSRF-Token");
+    if (!csrf || !gg_str_equal_ct(csrf, who->csrf_token))
+        return gg_fail(err, GG_EFORBIDDEN, "X-CSRF-Token", MSG_CSRF);
+    return 0;
 }
 
 void
@@ -89,6 +150,14 @@ api_app_init(struct api_app *app, const struct gg_config *cfg,
     app->keys = keys;
     app->policy.session_idle_s = cfg->session_idle_s;
     app->policy.session_max_s = cfg->session_max_s;
+    app->policy.admin_idle_s = cfg->session_admin_idle_s;
+    app->policy.login_max_failures = (int)cfg->login_max_failures;
+    app->policy.login_lock_s = cfg->login_lock_s;
+    app->policy.login_rate_max = (int)cfg->login_rate_max;
+    app->policy.login_rate_window_s = cfg->login_rate_window_s;
+    app->policy.password.min_length = (int)cfg->password_min_length;
+    app->policy.password.staff_classes = (int)cfg->password_staff_classes;
+    app->policy.password.max_age_days = (int)cfg->password_max_age_days;
     app->started_at = gg_now_s();
     app->http.routes = routes;
     app->http.n_routes = GG_ARRAY_LEN(routes);
@@ -96,4 +165,112 @@ api_app_init(struct api_app *app, const struct gg_config *cfg,
     app->http.thread_open = thread_open;
     app->http.thread_close = thread_close;
     app->http.front_line = front_line;
+}
+
+/* ---- shared readers ---- */
+
+json_t *
+api_time_json(int64_t unix_s)
+{
+    char iso[GG_ISO_LEN];
+    if (!unix_s)
+        return json_null();
+    gg_time_iso(unix_s * 1000, iso);
+    return json_string(iso);
+}
+
+int
+api_param_id(const struct http_req *req, const char *name, int64_t *out,
+             struct gg_err *err)
+{
+    const char *v = http_param(req, name);
+    if (!v || gg_parse_i64(v, 1, INT64_MAX, out))
+        return gg_fail(err, GG_ENOTFOUND, name, MSG_NOT_FOUND);
+    return 0;
+}
+
+int
+api_query_int(const struct http_req *req, const char *name, int64_t max,
+              int64_t *out, struct gg_err *err)
+{
+    const char *v;
+    int rc = http_query_str(req, name, 20, &v, err);
+
+    *out = 0;
+    if (rc || !v || !*v)
+        return rc;
+    if (gg_parse_i64(v, 0, max, out))
+        return gg_fail(err, GG_EINVAL, name, MSG_QUERY_INVALID);
+    return 0;
+}
+
+int
+api_json_int(json_t *obj, const char *name, int64_t min, int64_t max,
+             int required, int64_t *out, struct gg_err *err)
+{
+    json_t *v = json_object_get(obj, name);
+
+    if (!v || json_is_null(v)) {
+        if (required)
+            return gg_fail(err, GG_EINVAL, name, MSG_FIELD_REQUIRED);
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min ||
+        json_integer_value(v) > max)
+        return gg_fail(err, GG_EINVAL, name, MSG_FIELD_INTEGER);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int
+api_json_bool(json_t *obj, const char *name, int *out, struct gg_err *err)
+{
+    json_t *v = json_object_get(obj, name);
+
+    *out = -1;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return gg_fail(err, GG_EINVAL, name, MSG_FIELD_BOOL);
+    *out = json_is_true(v);
+    return 0;
+}
+
+#define API_MAX_GRANTS 32
+
+int
+api_json_grants(struct http_req *req, json_t *obj, const char *name,
+                struct account_grant **out, size_t *n, struct gg_err *err)
+{
+    static const char *const keys[] = {"role", "node_code", NULL};
+    json_t *arr = json_object_get(obj, name), *item;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(arr) || json_array_size(arr) > API_MAX_GRANTS)
+        return gg_failf(err, GG_EINVAL, name, MSG_FIELD_ARRAY, "%d",
+                        API_MAX_GRANTS);
+    *out = gg_arena_alloc(req->arena,
+                          (json_array_size(arr) + 1) * sizeof(**out));
+    json_array_foreach(arr, i, item) {
+        struct account_grant *g = &(*out)[i];
+        int rc;
+        if (!json_is_object(item))
+            return gg_failf(err, GG_EINVAL, name, MSG_FIELD_ARRAY, "%d",
+                            API_MAX_GRANTS);
+        rc = gg_json_only_keys(item, keys, err);
+        if (!rc)
+            rc = gg_json_get_str(item, "role", 40, GG_JSON_REQUIRED, &g->role,
+                                 err);
+        if (!rc)
+            rc = gg_json_get_str(item, "node_code", 18, GG_JSON_REQUIRED,
+                                 &g->node_code, err);
+        if (rc) {
+            snprintf(err->field, sizeof(err->field), "%s", name);
+            return rc;
+        }
+    }
+    *n = json_array_size(arr);
+    return 0;
 }

@@ -6,6 +6,7 @@ const struct cli_command cli_commands[] = {
     {"init", cmd_init, MSG_CMD_INIT},
     {"demo", cmd_demo, MSG_CMD_DEMO},
     {"check", cmd_check, MSG_CMD_CHECK},
+    {"audit", cmd_audit, MSG_CMD_AUDIT},
     {"version", cmd_version, MSG_CMD_VERSION},
 };
 const size_t cli_n_commands = GG_ARRAY_LEN(cli_commands);
@@ -40,9 +41,7 @@ usage(const char *command, const struct cli_option *opts, size_t n,
     for (size_t i = 0; i < n; i++) {
         char left[40];
         snprintf(left, sizeof(left), "--%s%s", opts[i].name,
-                 opts[i].config_key || !strcmp(opts[i].name, "config")
-                     ? " VALUE"
-                     : "");
+                 opts[i].config_key || opts[i].takes_value ? " VALUE" : "");
         printf("  %-24s %s\n", left, gg_msg(lang, opts[i].help));
     }
     printf("  %-24s %s\n", "--help", gg_msg(lang, MSG_OPT_HELP));
@@ -65,11 +64,15 @@ int
 cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
           int argc, char **argv, struct cli_args *out, int *done)
 {
+    /* Commands with subcommand words (audit verify) take one first. */
+    int words = !strcmp(command, "audit");
     struct gg_err err;
     size_t idx;
 
     memset(out, 0, sizeof(*out));
     out->lang = gg_lang_from_env();
+    if (n_opts > CLI_MAX_OPTIONS)
+        abort(); /* a command table bug */
     gg_config_defaults(&out->cfg);
     *done = 0;
     gg_err_clear(&err);
@@ -100,6 +103,10 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
         const struct cli_option *o;
         char *name = argv[i], *value = NULL, *eq;
 
+        if (i == 0 && name[0] != '-' && words) {
+            out->word = name;
+            continue;
+        }
         if (strncmp(name, "--", 2)) {
             gg_failf(&err, GG_EINVAL, "", MSG_CLI_EXTRA_ARG, "%.100s", name);
             cli_error(out->lang, &err);
@@ -118,10 +125,9 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
             cli_error(out->lang, &err);
             return CLI_USAGE;
         }
-        if (!o->config_key && strcmp(o->name, "config")) {
-            out->flags |= 1u << idx;
+        out->flags |= 1u << idx;
+        if (!o->config_key && !o->takes_value)
             continue;
-        }
         if (!value) {
             if (i + 1 >= argc) {
                 gg_failf(&err, GG_EINVAL, "", MSG_CLI_MISSING_VALUE,
@@ -131,8 +137,10 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
             }
             value = argv[++i];
         }
-        if (!o->config_key)
-            continue; /* --config, read in pass 1 */
+        if (!o->config_key) {
+            out->values[idx] = value; /* --config was read in pass 1 */
+            continue;
+        }
         if (gg_config_set(&out->cfg, o->config_key, value, &err)) {
             gg_failf(&err, GG_EINVAL, "", MSG_CLI_BAD_VALUE, "--%s %.100s",
                      name, value);
@@ -154,4 +162,14 @@ cli_flag(const struct cli_args *args, const struct cli_option *opts,
     size_t idx;
     return find_option(opts, n_opts, name, &idx) &&
            (args->flags & (1u << idx));
+}
+
+const char *
+cli_value(const struct cli_args *args, const struct cli_option *opts,
+          size_t n_opts, const char *name)
+{
+    size_t idx;
+    if (!find_option(opts, n_opts, name, &idx))
+        return NULL;
+    return args->values[idx];
 }

@@ -12,12 +12,16 @@
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
-/* An option: either a configuration key ("--db" sets db) or a flag. */
+/* An option: a configuration key ("--db" sets db), a flag, or a value
+ * for the command itself. */
 struct cli_option {
     const char *name;       /* without the leading "--" */
-    const char *config_key; /* NULL for a flag */
+    const char *config_key; /* NULL: not a configuration key */
     enum gg_msg_id help;
+    int takes_value;        /* for options that are not configuration keys */
 };
+
+#define CLI_MAX_OPTIONS 16
 
 struct cli_command {
     const char *name;
@@ -28,6 +32,8 @@ struct cli_command {
 struct cli_args {
     struct gg_config cfg;
     unsigned flags;         /* bit i: option i (a flag) was given */
+    const char *values[CLI_MAX_OPTIONS]; /* option i's value, if it takes one */
+    const char *word;       /* a leading subcommand word, e.g. "verify" */
     enum gg_lang lang;
 };
 
@@ -42,6 +48,9 @@ int cli_parse(const char *command, const struct cli_option *opts,
               int *done);
 int cli_flag(const struct cli_args *args, const struct cli_option *opts,
              size_t n_opts, const char *name);
+const char *cli_value(const struct cli_args *args,
+                      const struct cli_option *opts, size_t n_opts,
+                      const char *name);
 /* Prints "gridgov: <message>" to stderr in the user's language. */
 void cli_error(enum gg_lang lang, const struct gg_err *err);
 void cli_say(enum gg_lang lang, enum gg_msg_id msg, const char *arg);
@@ -51,13 +60,14 @@ int cmd_init(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 extern const struct cli_command cli_commands[];
 extern const size_t cli_n_commands;
 
 /* Common options. */
-#define CLI_OPT_DB {"db", "db", MSG_OPT_DB}
-#define CLI_OPT_CONFIG {"config", NULL, MSG_OPT_CONFIG}
-#define CLI_OPT_KEY_FILE {"key-file", "key_file", MSG_OPT_KEY_FILE}
+#define CLI_OPT_DB {"db", "db", MSG_OPT_DB, 1}
+#define CLI_OPT_CONFIG {"config", NULL, MSG_OPT_CONFIG, 1}
+#define CLI_OPT_KEY_FILE {"key-file", "key_file", MSG_OPT_KEY_FILE, 1}
 
 #endif

@@ -8,8 +8,8 @@ static const struct cli_option options[] = {
     CLI_OPT_DB,
     CLI_OPT_CONFIG,
     CLI_OPT_KEY_FILE,
-    {"web", "web", MSG_OPT_WEB},
-    {"print-config", NULL, MSG_OPT_PRINT_CONFIG},
+    {"web", "web", MSG_OPT_WEB, 1},
+    {"print-config", NULL, MSG_OPT_PRINT_CONFIG, 0},
 };
 
 struct report {

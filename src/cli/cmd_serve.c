@@ -12,8 +12,8 @@ static const struct cli_option options[] = {
     CLI_OPT_DB,
     CLI_OPT_CONFIG,
     CLI_OPT_KEY_FILE,
-    {"listen", "listen", MSG_OPT_LISTEN},
-    {"web", "web", MSG_OPT_WEB},
+    {"listen", "listen", MSG_OPT_LISTEN, 1},
+    {"web", "web", MSG_OPT_WEB, 1},
 };
 
 static int

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #define KDF_CONTEXT "gridgov_"
-enum { SUBKEY_SEAL = 1, SUBKEY_BLIND = 2 };
+enum { SUBKEY_SEAL = 1, SUBKEY_BLIND = 2, SUBKEY_AUDIT = 3 };
 
 const struct gg_pwhash_cost gg_pwhash_interactive = {
     crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
@@ -83,6 +83,8 @@ gg_key_load(const char *path, struct gg_keys *keys, struct gg_err *err)
                                KDF_CONTEXT, master);
     crypto_kdf_derive_from_key(keys->blind, sizeof(keys->blind), SUBKEY_BLIND,
                                KDF_CONTEXT, master);
+    crypto_kdf_derive_from_key(keys->audit, sizeof(keys->audit), SUBKEY_AUDIT,
+                               KDF_CONTEXT, master);
 out:
     sodium_memzero(master, sizeof(master));
     sodium_memzero(hex, sizeof(hex));
@@ -137,6 +139,24 @@ gg_blind(const struct gg_keys *k, const char *domain, const void *plain,
 }
 
 void
+gg_random_bytes(void *out, size_t n)
+{
+    randombytes_buf(out, n);
+}
+
+uint32_t
+gg_random_uniform(uint32_t upper)
+{
+    return randombytes_uniform(upper);
+}
+
+void
+gg_wipe(void *p, size_t n)
+{
+    sodium_memzero(p, n);
+}
+
+void
 gg_token_new(char out[GG_TOKEN_CHARS + 1])
 {
     unsigned char raw[32];
@@ -152,6 +172,27 @@ gg_token_hash(const char *token, char out[GG_TOKEN_HASH_HEX + 1])
     unsigned char h[32];
     crypto_generichash(h, sizeof(h), (const unsigned char *)token,
                        strlen(token), NULL, 0);
+    sodium_bin2hex(out, GG_TOKEN_HASH_HEX + 1, h, sizeof(h));
+}
+
+void
+gg_mac_parts(const unsigned char key[GG_KEY_BYTES], const char *const *parts,
+             size_t n, char out[GG_TOKEN_HASH_HEX + 1])
+{
+    crypto_generichash_state st;
+    unsigned char h[32];
+
+    crypto_generichash_init(&st, key, GG_KEY_BYTES, sizeof(h));
+    for (size_t i = 0; i < n; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        uint64_t len = strlen(p);
+        unsigned char le[8];
+        for (int b = 0; b < 8; b++)
+            le[b] = (unsigned char)(len >> (8 * b));
+        crypto_generichash_update(&st, le, sizeof(le));
+        crypto_generichash_update(&st, (const unsigned char *)p, len);
+    }
+    crypto_generichash_final(&st, h, sizeof(h));
     sodium_bin2hex(out, GG_TOKEN_HASH_HEX + 1, h, sizeof(h));
 }
 

@@ -26,6 +26,7 @@
 struct gg_keys {
     unsigned char seal[GG_KEY_BYTES];
     unsigned char blind[GG_KEY_BYTES];
+    unsigned char audit[GG_KEY_BYTES]; /* keys the audit log's hash chain */
 };
 
 int gg_crypto_init(void) __attribute__((warn_unused_result));
@@ -47,10 +48,18 @@ int gg_unseal(const struct gg_keys *k, const char *ad, const unsigned char *in,
 void gg_blind(const struct gg_keys *k, const char *domain, const void *plain,
               size_t len, unsigned char out[GG_BLIND_BYTES]);
 
+void gg_random_bytes(void *out, size_t n);
+uint32_t gg_random_uniform(uint32_t upper); /* in [0, upper) */
+void gg_wipe(void *p, size_t n);             /* not optimised away */
 /* 32 random bytes as base64url into out[GG_TOKEN_CHARS + 1]. */
 void gg_token_new(char out[GG_TOKEN_CHARS + 1]);
 /* Hex of a BLAKE2b-256 of a token, for storing session/API tokens. */
 void gg_token_hash(const char *token, char out[GG_TOKEN_HASH_HEX + 1]);
+/* Keyed BLAKE2b-256 over a sequence of length-prefixed parts (so that no
+ * two different sequences hash alike), as hex into out[65]. */
+void gg_mac_parts(const unsigned char key[GG_KEY_BYTES],
+                  const char *const *parts, size_t n,
+                  char out[GG_TOKEN_HASH_HEX + 1]);
 /* Constant-time comparison of equal-length strings. */
 int gg_str_equal_ct(const char *a, const char *b);
 

@@ -69,6 +69,11 @@ gg_code_name(int code)
         [-GG_EINTERNAL] = "internal",
         [-GG_EMEDIA] = "unsupported_media_type",
         [-GG_EMETHOD] = "method_not_allowed",
+        [-GG_ETOTP] = "totp_required",
+        [-GG_ELOCKED] = "locked",
+        [-GG_ERATE] = "rate_limited",
+        [-GG_ECHANGEPW] = "password_change_required",
+        [-GG_ETOTPSETUP] = "totp_setup_required",
     };
     if (code > 0 || code < GG_ECODE__MIN)
         return "internal";

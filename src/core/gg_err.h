@@ -29,7 +29,12 @@ enum gg_code {
     GG_EINTERNAL = -10,  /* a bug or resource failure: 500 */
     GG_EMEDIA = -11,     /* wrong content type: 415 */
     GG_EMETHOD = -12,    /* method not allowed on this path: 405 */
-    GG_ECODE__MIN = -12
+    GG_ETOTP = -13,      /* a second-factor code is needed or wrong: 401 */
+    GG_ELOCKED = -14,    /* account locked after failures: 403 */
+    GG_ERATE = -15,      /* too many attempts: 429 */
+    GG_ECHANGEPW = -16,  /* must change the password first: 403 */
+    GG_ETOTPSETUP = -17, /* must enrol a second factor first: 403 */
+    GG_ECODE__MIN = -17
 };
 
 struct gg_err {

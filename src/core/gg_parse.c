@@ -159,3 +159,55 @@ gg_accept_q(const char *header, const char *token)
     }
     return best;
 }
+
+static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+void
+gg_base32_encode(const unsigned char *in, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    unsigned buf = 0;
+    int bits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        buf = (buf << 8) | in[i];
+        bits += 8;
+        while (bits >= 5 && o + 1 < cap) {
+            out[o++] = b32_alphabet[(buf >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0 && o + 1 < cap)
+        out[o++] = b32_alphabet[(buf << (5 - bits)) & 31];
+    if (cap)
+        out[o < cap ? o : cap - 1] = '\0';
+}
+
+int
+gg_base32_decode(const char *in, unsigned char *out, size_t cap)
+{
+    unsigned buf = 0;
+    int bits = 0;
+    size_t o = 0;
+
+    for (; *in; in++) {
+        char c = *in;
+        const char *p;
+        if (c == ' ' || c == '=' || c == '-')
+            continue;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        p = strchr(b32_alphabet, c);
+        if (!p || !c)
+            return -1;
+        buf = (buf << 5) | (unsigned)(p - b32_alphabet);
+        bits += 5;
+        if (bits >= 8) {
+            if (o == cap)
+                return -1;
+            out[o++] = (unsigned char)(buf >> (bits - 8));
+            bits -= 8;
+        }
+    }
+    return (int)o;
+}

@@ -27,4 +27,12 @@ int gg_accept_q(const char *header, const char *token);
 /* 1 if s is exactly n ASCII digits, n > 0. */
 int gg_all_digits(const char *s, size_t n);
 
+/* RFC 4648 base32 (A-Z2-7, no padding) of n bytes into out (cap >= 8n/5+2).
+ */
+void gg_base32_encode(const unsigned char *in, size_t n, char *out,
+                      size_t cap);
+/* Decodes base32 (case-insensitive; spaces and '=' ignored); returns the
+ * byte count, or -1 for a bad character or too small an output. */
+int gg_base32_decode(const char *in, unsigned char *out, size_t cap);
+
 #endif

@@ -305,7 +305,7 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
         for (int k = 0; !rc && k <= dc->grid_workers_per_grid; k++) {
             struct store_grid_member m = {0};
             const char *name, *post, *role, *user;
-            const char *grant[1][2];
+            struct account_grant grant[1];
             int64_t pid, aid;
             int male = rng_chance(&c->rng, 50);
 
@@ -330,12 +330,11 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
             rc = store_grid_member_insert(c->s, &m, c->now, c->err);
             if (rc)
                 break;
-            grant[0][0] = role;
-            grant[0][1] = m.node_code;
+            grant[0].role = role;
+            grant[0].node_code = m.node_code;
             c->stats->accounts++;
-            rc = account_create(c->s, user, name, hash, pid,
-                                (const char *const(*)[2])grant, 1, c->now,
-                                &aid, c->err);
+            rc = account_create(c->s, user, name, hash, pid, m.node_code, 0,
+                                grant, 1, c->now, &aid, c->err);
         }
     }
     return rc;
@@ -352,6 +351,8 @@ static const struct demo_account demo_accounts[] = {
     {"dh_worker", "孙红梅", "community_worker", "370902001007"},
     {"dh_resident", "周春生", "resident", "370902001007001"},
     {"dh_volunteer", "吴欣怡", "volunteer", "370902001007"},
+    {"dh_household", "郑淑华", "household_chief", "370902001007001"},
+    {"ts_department", "何振华", "department_staff", "370902"},
     {"yp_district", "郑振华", "district_admin", "350702"},
     {"sh_center", "林永康", "street_center", "350702004"},
     {"cs_secretary", "陈美玲", "community_secretary", "350702004005"},
@@ -437,16 +438,18 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         rc = grid_staff(&c, &donghu, "dh", hash);
     for (size_t i = 0; !rc && i < GG_ARRAY_LEN(demo_accounts); i++) {
         const struct demo_account *d = &demo_accounts[i];
-        const char *grant[2][2] = {{d->role, d->node}, {d->role, "350702"}};
+        struct account_grant grant[2] = {{d->role, d->node},
+                                         {d->role, "350702"}};
         int64_t id;
         /* The administrator duties cover both demo districts. */
-        size_t n = !strcmp(d->node, "370902") && strstr(d->role, "_admin") &&
-                           strcmp(d->role, "district_admin")
+        size_t n = !strcmp(d->role, "sys_admin") ||
+                           !strcmp(d->role, "sec_admin") ||
+                           !strcmp(d->role, "audit_admin")
                        ? 2
                        : 1;
         stats->accounts++;
-        rc = account_create(s, d->username, d->display_name, hash, 0,
-                            (const char *const(*)[2])grant, n, now, &id, err);
+        rc = account_create(s, d->username, d->display_name, hash, 0, d->node,
+                            0, grant, n, now, &id, err);
     }
     if (!rc)
         rc = store_commit(s, err);

@@ -6,6 +6,12 @@ static const char *const pii_ad[PII__COUNT] = {
     [PII_PHONE] = "person.phone",
 };
 
+const char *
+pii_label(enum pii_kind kind)
+{
+    return pii_ad[kind];
+}
+
 void
 pii_mask(enum pii_kind kind, const char *value, char *out, size_t cap)
 {

@@ -20,6 +20,8 @@ enum pii_kind { PII_ID_NO = 0, PII_PHONE, PII__COUNT };
 /* out's buffers are allocated in a. value must be non-empty. */
 void pii_seal(const struct gg_keys *keys, enum pii_kind kind,
               const char *value, struct gg_arena *a, struct store_sealed *out);
+/* The label a kind is sealed under (binds ciphertext to its field). */
+const char *pii_label(enum pii_kind kind);
 /* Writes the display mask of value into out (cap >= strlen(value) + 1). */
 void pii_mask(enum pii_kind kind, const char *value, char *out, size_t cap);
 

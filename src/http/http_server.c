@@ -73,9 +73,15 @@ http_status_for(int code)
     case GG_EINVAL:
         return 400;
     case GG_EUNAUTH:
+    case GG_ETOTP:
         return 401;
     case GG_EFORBIDDEN:
+    case GG_ELOCKED:
+    case GG_ECHANGEPW:
+    case GG_ETOTPSETUP:
         return 403;
+    case GG_ERATE:
+        return 429;
     case GG_ENOTFOUND:
         return 404;
     case GG_EMETHOD:
@@ -228,19 +234,29 @@ queue(struct req_state *st, int status, struct MHD_Response *r, int is_api)
     return ret;
 }
 
+/* An error answer; headers the handler set (e.g. Retry-After) go along. */
 static enum MHD_Result
-queue_error(struct req_state *st, const struct gg_err *err)
+queue_error_with(struct req_state *st, const struct gg_err *err,
+                 const struct http_resp *resp)
 {
     json_t *j = error_json(&st->req, err);
     struct MHD_Response *r = j ? response_from_json(j) : NULL;
     int status = http_status_for(err->code);
 
     json_decref(j);
+    for (int i = 0; r && resp && i < resp->n_headers; i++)
+        MHD_add_response_header(r, resp->headers[i][0], resp->headers[i][1]);
     if (r && st->allow)
         MHD_add_response_header(r, "Allow", st->allow);
     if (r && err->code == GG_EUNAUTH)
         MHD_add_response_header(r, "WWW-Authenticate", "Cookie");
     return queue(st, status, r, 1);
+}
+
+static enum MHD_Result
+queue_error(struct req_state *st, const struct gg_err *err)
+{
+    return queue_error_with(st, err, NULL);
 }
 
 static enum MHD_Result
@@ -525,7 +541,7 @@ run_handler(struct http_server *srv, struct req_state *st)
     if (rc) {
         if (!err.code)
             gg_fail(&err, rc, "", MSG_INTERNAL);
-        ret = queue_error(st, &err);
+        ret = queue_error_with(st, &err, &resp);
     } else {
         ret = queue_resp(st, &resp);
     }

@@ -10,10 +10,10 @@ static _Atomic uint64_t store_ns;
     ret store_##name params                                                   \
     {                                                                         \
         uint64_t t0 = gg_mono_ns();                                           \
-        ret r = s->ops->name args;                                            \
+        ret rc_ = s->ops->name args;                                            \
         atomic_fetch_add_explicit(&store_ns, gg_mono_ns() - t0,               \
                                   memory_order_relaxed);                      \
-        return r;                                                             \
+        return rc_;                                                           \
     }
 STORE_OPS(STORE_WRAP)
 #undef STORE_WRAP

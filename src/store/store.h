@@ -69,14 +69,27 @@ struct store_node {
     int64_t version;
 };
 
+struct store_blob {
+    const unsigned char *data;
+    size_t len;
+};
+
 struct store_account {
     int64_t id;
     const char *username;
     const char *display_name;
     const char *password_hash; /* Argon2id string */
     int64_t person_id;         /* 0: none */
+    const char *home_node;     /* where the account is managed from */
     int disabled;
     int must_change_password;
+    int64_t password_changed_at;
+    int64_t failed_logins;
+    int64_t locked_until;
+    struct store_blob totp_secret;  /* sealed; len 0: no second factor */
+    struct store_blob totp_pending; /* sealed; during enrolment */
+    int64_t totp_last_step;
+    int64_t created_at;
     int64_t version;
 };
 
@@ -92,6 +105,49 @@ struct store_session {
     int64_t account_id;
     const char *csrf_token;
     int64_t created_at, last_seen_at, expires_at; /* unix seconds */
+    int64_t idle_s;
+    const char *user_agent;
+    const char *ip;
+};
+
+struct store_grant {
+    const char *role;
+    const char *node_code;
+};
+
+struct store_apikey {
+    int64_t id;
+    const char *name;
+    const char *prefix;   /* shown to people; not enough to authenticate */
+    const char *key_hash; /* hex BLAKE2b of the key */
+    const char *scopes;   /* space-separated */
+    const char *node_code;
+    int64_t expires_at, created_at, created_by, last_used_at, revoked_at;
+};
+
+struct store_audit {
+    int64_t seq;
+    int64_t at; /* unix milliseconds */
+    int64_t actor_id;
+    const char *actor, *action, *target, *detail, *ip;
+    const char *prev_hash, *hash;
+};
+
+struct store_audit_filter {
+    int64_t from_ms, to_ms; /* 0: open */
+    const char *actor;      /* NULL: any */
+    const char *action;     /* NULL: any */
+    int64_t before_seq;     /* 0: from the newest */
+    int limit;
+};
+
+/* A row of a person list: what lists may show (masked only). */
+struct store_person_row {
+    int64_t id;
+    const char *node_code;
+    const char *name, *sex, *birth_date, *residence;
+    const char *id_no_mask, *phone_mask;
+    const char *tags; /* comma-separated */
 };
 
 /* Sealed personal data: ciphertext, blind index and display mask. */
@@ -237,7 +293,130 @@ struct store_migration {
     X(int, grid_member_insert, (struct store * s,                             \
                                 const struct store_grid_member *m,            \
                                 int64_t now, struct gg_err *err),             \
-      (s, m, now, err))
+      (s, m, now, err))                                                       \
+    /* ---- account security ---- */                                         \
+    /* Counts a failed login; locks the account for lock_s after `limit`     \
+     * failures in a row and sets *locked_until (0: not locked). */           \
+    X(int, account_login_failed, (struct store * s, int64_t id, int64_t now,  \
+                                  int limit, int64_t lock_s,                  \
+                                  int64_t *locked_until, struct gg_err *err), \
+      (s, id, now, limit, lock_s, locked_until, err))                         \
+    X(int, account_login_ok, (struct store * s, int64_t id,                   \
+                              struct gg_err *err), (s, id, err))              \
+    X(int, account_set_password, (struct store * s, int64_t id,               \
+                                  const char *hash, int must_change,          \
+                                  int64_t now, struct gg_err *err),           \
+      (s, id, hash, must_change, now, err))                                   \
+    /* Sets the sealed TOTP secret (pending: during enrolment); a NULL blob  \
+     * clears it. */                                                          \
+    X(int, account_set_totp, (struct store * s, int64_t id, int pending,      \
+                              const struct store_blob *secret,                \
+                              struct gg_err *err), (s, id, pending, secret, err)) \
+    /* Records the last TOTP time step used; GG_ECONFLICT if not newer. */   \
+    X(int, account_totp_step, (struct store * s, int64_t id, int64_t step,    \
+                               struct gg_err *err), (s, id, step, err))       \
+    /* Changes name and/or disabled (NULL / -1 keep them); checks version. */ \
+    X(int, account_update, (struct store * s, int64_t id, int64_t version,    \
+                            const char *display_name, int disabled,           \
+                            int64_t now, struct gg_err *err),                 \
+      (s, id, version, display_name, disabled, now, err))                     \
+    X(int, account_unlock, (struct store * s, int64_t id, struct gg_err *err), \
+      (s, id, err))                                                           \
+    /* Accounts whose home node is in scope, by id after `after`, at most    \
+     * limit; q filters username/display name by substring. */               \
+    X(int, account_list, (struct store * s, const struct store_scope *scope,  \
+                          const char *q, int64_t after, int limit,            \
+                          struct gg_arena *a, struct store_account **out,     \
+                          size_t *n, struct gg_err *err),                     \
+      (s, scope, q, after, limit, a, out, n, err))                            \
+    X(int, account_get_scoped, (struct store * s,                             \
+                                const struct store_scope *scope, int64_t id,  \
+                                struct gg_arena *a,                           \
+                                struct store_account **out,                   \
+                                struct gg_err *err),                          \
+      (s, scope, id, a, out, err))                                            \
+    /* Replaces all role grants; checks and bumps the account's version. */  \
+    X(int, account_roles_replace, (struct store * s, int64_t id,              \
+                                   int64_t version,                           \
+                                   const struct store_grant *grants,          \
+                                   size_t n, int64_t now, struct gg_err *err), \
+      (s, id, version, grants, n, now, err))                                  \
+    X(int, session_list, (struct store * s, int64_t account_id, int64_t now,  \
+                          struct gg_arena *a, struct store_session **out,     \
+                          size_t *n, struct gg_err *err),                     \
+      (s, account_id, now, a, out, n, err))                                   \
+    /* Ends the account's session whose token hash starts with prefix;      \
+     * GG_ENOTFOUND if none. */                                               \
+    X(int, session_delete_prefix, (struct store * s, int64_t account_id,      \
+                                   const char *prefix, struct gg_err *err),   \
+      (s, account_id, prefix, err))                                           \
+    /* Ends all the account's sessions but `keep_hash` (may be NULL). */     \
+    X(int, session_delete_account, (struct store * s, int64_t account_id,     \
+                                    const char *keep_hash,                    \
+                                    struct gg_err *err),                      \
+      (s, account_id, keep_hash, err))                                        \
+    /* Counts an attempt from address in a window of window_s; *count is    \
+     * the attempts in the current window including this one. */            \
+    X(int, login_attempt, (struct store * s, const char *address,             \
+                           int64_t now, int64_t window_s, int64_t *count,     \
+                           struct gg_err *err),                               \
+      (s, address, now, window_s, count, err))                                \
+    /* ---- API keys ---- */                                                 \
+    X(int, apikey_insert, (struct store * s, const struct store_apikey *k,    \
+                           int64_t *id, struct gg_err *err), (s, k, id, err)) \
+    X(int, apikey_list, (struct store * s, const struct store_scope *scope,   \
+                         struct gg_arena *a, struct store_apikey **out,       \
+                         size_t *n, struct gg_err *err),                      \
+      (s, scope, a, out, n, err))                                             \
+    /* The live key with this hash (not revoked, not expired at now). */    \
+    X(int, apikey_by_hash, (struct store * s, const char *key_hash,           \
+                            int64_t now, struct gg_arena *a,                  \
+                            struct store_apikey **out, struct gg_err *err),   \
+      (s, key_hash, now, a, out, err))                                        \
+    X(int, apikey_revoke, (struct store * s, const struct store_scope *scope, \
+                           int64_t id, int64_t now, struct gg_err *err),      \
+      (s, scope, id, now, err))                                               \
+    X(int, apikey_touch, (struct store * s, int64_t id, int64_t now,          \
+                          struct gg_err *err), (s, id, now, err))             \
+    /* ---- audit log ---- */                                                \
+    /* The newest record's seq and hash; with no records, the archive's     \
+     * anchor (seq archived through, its hash; "" when nothing ever was). */ \
+    X(int, audit_last, (struct store * s, int64_t *seq, char *hash,           \
+                        size_t hash_cap, struct gg_err *err),                 \
+      (s, seq, hash, hash_cap, err))                                          \
+    X(int, audit_insert, (struct store * s, const struct store_audit *r,      \
+                          struct gg_err *err), (s, r, err))                   \
+    /* Newest first, filtered. */                                            \
+    X(int, audit_list, (struct store * s,                                     \
+                        const struct store_audit_filter *f,                   \
+                        struct gg_arena *a, struct store_audit **out,         \
+                        size_t *n, struct gg_err *err), (s, f, a, out, n, err)) \
+    /* Calls fn on every record with seq > after, oldest first, until fn    \
+     * returns non-zero (returned) or the records end (0). */                \
+    X(int, audit_walk, (struct store * s, int64_t after,                      \
+                        int (*fn)(void *ctx, const struct store_audit *r),    \
+                        void *ctx, struct gg_err *err),                       \
+      (s, after, fn, ctx, err))                                               \
+    /* The archive's anchor: the last archived seq and its hash. */          \
+    X(int, audit_anchor, (struct store * s, int64_t *seq, char *hash,         \
+                          size_t hash_cap, struct gg_err *err),               \
+      (s, seq, hash, hash_cap, err))                                          \
+    /* Moves the anchor to (seq, hash) and removes the records up to seq:   \
+     * call only once they are safely in an archive file. */                 \
+    X(int, audit_archived, (struct store * s, int64_t seq, const char *hash,  \
+                            struct gg_err *err), (s, seq, hash, err))         \
+    /* ---- persons (masked reads) ---- */                                   \
+    X(int, person_list, (struct store * s, const struct store_scope *scope,   \
+                         const char *node, int64_t after, int limit,          \
+                         struct gg_arena *a, struct store_person_row **out,   \
+                         size_t *n, struct gg_err *err),                      \
+      (s, scope, node, after, limit, a, out, n, err))                         \
+    /* One person's sealed ID and phone numbers, when in scope. */           \
+    X(int, person_sealed, (struct store * s, const struct store_scope *scope, \
+                           int64_t id, struct gg_arena *a,                    \
+                           struct store_blob *id_no, struct store_blob *phone, \
+                           struct gg_err *err),                               \
+      (s, scope, id, a, id_no, phone, err))
 
 struct gg_buf;
 

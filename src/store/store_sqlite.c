@@ -17,6 +17,30 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#define ACCOUNT_SELECT                                                        \
+    "SELECT id, username, display_name, password_hash, person_id, "           \
+    "disabled, must_change_password, version, home_node, "                    \
+    "password_changed_at, failed_logins, locked_until, totp_secret, "        \
+    "totp_pending, totp_last_step, created_at FROM accounts "
+
+/* Rows whose column `col` lies under one of the scope's prefixes (?N). */
+#define IN_SCOPE(col, n)                                                      \
+    "EXISTS (SELECT 1 FROM json_each(?" #n ") p WHERE " col " >= p.value "    \
+    "AND " col " < p.value || ':')"
+
+#define SESSION_SELECT                                                        \
+    "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at, "   \
+    "expires_at, idle_s, user_agent, ip FROM sessions "
+
+#define APIKEY_SELECT                                                         \
+    "SELECT id, name, prefix, key_hash, scopes, node_code, expires_at, "      \
+    "created_at, coalesce(created_by, 0), coalesce(last_used_at, 0), "        \
+    "coalesce(revoked_at, 0) FROM api_keys "
+
+#define AUDIT_SELECT                                                          \
+    "SELECT seq, at, coalesce(actor_id, 0), actor, action, target, detail, "  \
+    "ip, prev_hash, hash FROM audit_log "
+
 /* SQL(id, text): every statement this backend runs. */
 #define SQLITE_STATEMENTS(SQL)                                                \
     SQL(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations") \
@@ -42,29 +66,107 @@
                        "p.value || ':') ORDER BY n.code LIMIT 2000")          \
     SQL(ACCOUNT_INSERT, "INSERT INTO accounts(username, display_name, "       \
                         "password_hash, person_id, disabled, "                \
-                        "must_change_password, created_at, updated_at) "      \
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")            \
-    SQL(ACCOUNT_BY_USERNAME, "SELECT id, username, display_name, "            \
-                             "password_hash, person_id, disabled, "           \
-                             "must_change_password, version FROM accounts "   \
-                             "WHERE username = ?1")                           \
-    SQL(ACCOUNT_BY_ID, "SELECT id, username, display_name, password_hash, "   \
-                       "person_id, disabled, must_change_password, version "  \
-                       "FROM accounts WHERE id = ?1")                         \
+                        "must_change_password, home_node, "                   \
+                        "password_changed_at, created_at, updated_at) "       \
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8)")    \
+    SQL(ACCOUNT_BY_USERNAME, ACCOUNT_SELECT "WHERE username = ?1")            \
+    SQL(ACCOUNT_BY_ID, ACCOUNT_SELECT "WHERE id = ?1")                        \
     SQL(ROLE_GRANT, "INSERT INTO role_grants(account_id, role, node_code, "   \
                     "granted_at) VALUES (?1, ?2, ?3, ?4)")                    \
     SQL(ACCOUNT_ROLES, "SELECT g.role, g.node_code, n.name, n.level FROM "    \
                        "role_grants g JOIN nodes n ON n.code = g.node_code "  \
                        "WHERE g.account_id = ?1 ORDER BY g.node_code, g.role") \
     SQL(SESSION_INSERT, "INSERT INTO sessions(token_hash, account_id, "       \
-                        "csrf_token, created_at, last_seen_at, expires_at) "  \
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                    \
-    SQL(SESSION_GET, "SELECT token_hash, account_id, csrf_token, created_at, " \
-                     "last_seen_at, expires_at FROM sessions WHERE "          \
-                     "token_hash = ?1 AND expires_at > ?2")                   \
+                        "csrf_token, created_at, last_seen_at, expires_at, "  \
+                        "idle_s, user_agent, ip) VALUES (?1, ?2, ?3, ?4, ?5, " \
+                        "?6, ?7, ?8, ?9)")                                    \
+    SQL(SESSION_GET, SESSION_SELECT "WHERE token_hash = ?1 AND "              \
+                     "expires_at > ?2")                                       \
     SQL(SESSION_TOUCH, "UPDATE sessions SET last_seen_at = ?2 WHERE "         \
                        "token_hash = ?1")                                     \
     SQL(SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1")         \
+    SQL(SESSION_LIST, SESSION_SELECT "WHERE account_id = ?1 AND "             \
+                      "expires_at > ?2 AND last_seen_at + idle_s > ?2 "       \
+                      "ORDER BY created_at DESC LIMIT 100")                   \
+    SQL(SESSION_DELETE_PREFIX, "DELETE FROM sessions WHERE account_id = ?1 "  \
+                               "AND token_hash >= ?2 AND token_hash < ?2 || " \
+                               "'g'")                                         \
+    SQL(SESSION_DELETE_ACCOUNT, "DELETE FROM sessions WHERE account_id = ?1 " \
+                                "AND token_hash IS NOT ?2")                   \
+    SQL(ACCOUNT_LOGIN_FAILED, "UPDATE accounts SET failed_logins = CASE "     \
+                              "WHEN failed_logins + 1 >= ?3 THEN 0 ELSE "     \
+                              "failed_logins + 1 END, locked_until = CASE "   \
+                              "WHEN failed_logins + 1 >= ?3 THEN ?2 + ?4 "    \
+                              "ELSE locked_until END WHERE id = ?1 "          \
+                              "RETURNING locked_until")                       \
+    SQL(ACCOUNT_LOGIN_OK, "UPDATE accounts SET failed_logins = 0 WHERE "      \
+                          "id = ?1 AND failed_logins != 0")                   \
+    SQL(ACCOUNT_SET_PASSWORD, "UPDATE accounts SET password_hash = ?2, "      \
+                              "must_change_password = ?3, "                   \
+                              "password_changed_at = ?4, updated_at = ?4, "   \
+                              "version = version + 1 WHERE id = ?1")          \
+    SQL(ACCOUNT_SET_TOTP, "UPDATE accounts SET totp_secret = ?2, "            \
+                          "totp_pending = NULL, version = version + 1 "       \
+                          "WHERE id = ?1")                                    \
+    SQL(ACCOUNT_SET_TOTP_PENDING, "UPDATE accounts SET totp_pending = ?2 "    \
+                                  "WHERE id = ?1")                            \
+    SQL(ACCOUNT_TOTP_STEP, "UPDATE accounts SET totp_last_step = ?2 WHERE "   \
+                           "id = ?1 AND totp_last_step < ?2")                 \
+    SQL(ACCOUNT_UPDATE, "UPDATE accounts SET display_name = "                 \
+                        "coalesce(?3, display_name), disabled = CASE WHEN "   \
+                        "?4 < 0 THEN disabled ELSE ?4 END, updated_at = ?5, " \
+                        "version = version + 1 WHERE id = ?1 AND version = ?2") \
+    SQL(ACCOUNT_UNLOCK, "UPDATE accounts SET locked_until = 0, "              \
+                        "failed_logins = 0 WHERE id = ?1")                    \
+    SQL(ACCOUNT_LIST, ACCOUNT_SELECT "WHERE id > ?2 AND home_node IS NOT "    \
+                      "NULL AND " IN_SCOPE("home_node", 1) " AND (?3 IS "     \
+                      "NULL OR instr(username, ?3) OR instr(display_name, "   \
+                      "?3)) ORDER BY id LIMIT ?4")                            \
+    SQL(ACCOUNT_GET_SCOPED, ACCOUNT_SELECT "WHERE id = ?2 AND home_node IS "  \
+                            "NOT NULL AND " IN_SCOPE("home_node", 1))         \
+    SQL(ACCOUNT_BUMP, "UPDATE accounts SET version = version + 1, "           \
+                      "updated_at = ?3 WHERE id = ?1 AND version = ?2")       \
+    SQL(ROLES_CLEAR, "DELETE FROM role_grants WHERE account_id = ?1")         \
+    SQL(LOGIN_ATTEMPT, "INSERT INTO login_attempts VALUES (?1, ?2, 1) ON "    \
+                       "CONFLICT(address) DO UPDATE SET attempts = CASE "     \
+                       "WHEN window_start + ?3 <= ?2 THEN 1 ELSE attempts + " \
+                       "1 END, window_start = CASE WHEN window_start + ?3 "   \
+                       "<= ?2 THEN ?2 ELSE window_start END RETURNING "       \
+                       "attempts")                                            \
+    SQL(APIKEY_INSERT, "INSERT INTO api_keys(name, prefix, key_hash, "        \
+                       "scopes, node_code, expires_at, created_at, "          \
+                       "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
+    SQL(APIKEY_LIST, APIKEY_SELECT "WHERE " IN_SCOPE("node_code", 1)          \
+                     " ORDER BY id DESC LIMIT 500")                           \
+    SQL(APIKEY_BY_HASH, APIKEY_SELECT "WHERE key_hash = ?1 AND revoked_at "   \
+                        "IS NULL AND expires_at > ?2")                        \
+    SQL(APIKEY_REVOKE, "UPDATE api_keys SET revoked_at = ?3 WHERE id = ?2 "   \
+                       "AND revoked_at IS NULL AND " IN_SCOPE("node_code", 1)) \
+    SQL(APIKEY_TOUCH, "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1")  \
+    SQL(AUDIT_LAST, "SELECT seq, hash FROM audit_log ORDER BY seq DESC "      \
+                    "LIMIT 1")                                                \
+    SQL(AUDIT_ANCHOR, "SELECT (SELECT CAST(value AS INTEGER) FROM audit_meta " \
+                      "WHERE key = 'archived_through'), (SELECT value FROM "  \
+                      "audit_meta WHERE key = 'anchor_hash')")                \
+    SQL(AUDIT_INSERT, "INSERT INTO audit_log(seq, at, actor_id, actor, "      \
+                      "action, target, detail, ip, prev_hash, hash) VALUES "  \
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")            \
+    SQL(AUDIT_LIST, AUDIT_SELECT "WHERE (?1 = 0 OR at >= ?1) AND (?2 = 0 OR " \
+                    "at < ?2) AND (?3 IS NULL OR actor = ?3) AND (?4 IS "     \
+                    "NULL OR action = ?4) AND (?5 = 0 OR seq < ?5) ORDER BY " \
+                    "seq DESC LIMIT ?6")                                      \
+    SQL(AUDIT_WALK, AUDIT_SELECT "WHERE seq > ?1 ORDER BY seq LIMIT 1000")    \
+    SQL(AUDIT_SET_META, "UPDATE audit_meta SET value = ?2 WHERE key = ?1")    \
+    SQL(AUDIT_DELETE_THROUGH, "DELETE FROM audit_log WHERE seq <= ?1")        \
+    SQL(PERSON_LIST, "SELECT p.id, p.node_code, p.name, p.sex, "              \
+                     "p.birth_date, p.residence, p.id_no_mask, p.phone_mask, " \
+                     "(SELECT group_concat(tag, ',') FROM person_tags t "     \
+                     "WHERE t.person_id = p.id) FROM persons p WHERE "        \
+                     "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND "     \
+                     IN_SCOPE("p.node_code", 1) " AND p.id > ?3 ORDER BY "    \
+                     "p.id LIMIT ?4")                                         \
+    SQL(PERSON_SEALED, "SELECT id_no_sealed, phone_sealed FROM persons "      \
+                       "WHERE id = ?2 AND " IN_SCOPE("node_code", 1))         \
     SQL(BUILDING_INSERT, "INSERT INTO buildings(node_code, name, address, "   \
                          "kind, floors, units, lon, lat, created_at, "        \
                          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
@@ -560,35 +662,80 @@ sq_account_insert(struct store *s, const struct store_account *acct,
     bind_id(st, 4, acct->person_id);
     sqlite3_bind_int(st, 5, acct->disabled);
     sqlite3_bind_int(st, 6, acct->must_change_password);
-    sqlite3_bind_int64(st, 7, now);
+    bind_text(st, 7, acct->home_node);
+    sqlite3_bind_int64(st, 8, now);
     return sq_insert_id(sq, st, STMT_ACCOUNT_INSERT, id, err);
+}
+
+static struct store_blob
+col_blob(struct gg_arena *a, sqlite3_stmt *st, int i)
+{
+    struct store_blob b = {NULL, 0};
+    const void *p = sqlite3_column_blob(st, i);
+    int n = sqlite3_column_bytes(st, i);
+
+    if (p && n > 0) {
+        unsigned char *copy = gg_arena_alloc(a, (size_t)n);
+        memcpy(copy, p, (size_t)n);
+        b.data = copy;
+        b.len = (size_t)n;
+    }
+    return b;
+}
+
+static void
+read_account_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_account *acct = item;
+    acct->id = sqlite3_column_int64(st, 0);
+    acct->username = col_text(a, st, 1);
+    acct->display_name = col_text(a, st, 2);
+    acct->password_hash = col_text(a, st, 3);
+    acct->person_id = sqlite3_column_int64(st, 4);
+    acct->disabled = sqlite3_column_int(st, 5);
+    acct->must_change_password = sqlite3_column_int(st, 6);
+    acct->version = sqlite3_column_int64(st, 7);
+    acct->home_node = col_text(a, st, 8);
+    acct->password_changed_at = sqlite3_column_int64(st, 9);
+    acct->failed_logins = sqlite3_column_int64(st, 10);
+    acct->locked_until = sqlite3_column_int64(st, 11);
+    acct->totp_secret = col_blob(a, st, 12);
+    acct->totp_pending = col_blob(a, st, 13);
+    acct->totp_last_step = sqlite3_column_int64(st, 14);
+    acct->created_at = sqlite3_column_int64(st, 15);
+}
+
+/* Steps a statement expected to return at most one row into item. */
+static int
+sq_one(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
+       struct gg_arena *a, size_t size,
+       void (*read)(struct gg_arena *, sqlite3_stmt *, void *), void **out,
+       struct gg_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    *out = NULL;
+    if (rc == SQLITE_ROW) {
+        *out = gg_arena_alloc(a, size);
+        read(a, st, *out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, what, err);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int
 sq_account_read(struct sqlite_store *sq, sqlite3_stmt *st, struct gg_arena *a,
                 struct store_account **out, struct gg_err *err)
 {
-    int rc = sqlite3_step(st);
-
-    *out = NULL;
-    if (rc == SQLITE_ROW) {
-        struct store_account *acct = gg_arena_alloc(a, sizeof(*acct));
-        acct->id = sqlite3_column_int64(st, 0);
-        acct->username = col_text(a, st, 1);
-        acct->display_name = col_text(a, st, 2);
-        acct->password_hash = col_text(a, st, 3);
-        acct->person_id = sqlite3_column_int64(st, 4);
-        acct->disabled = sqlite3_column_int(st, 5);
-        acct->must_change_password = sqlite3_column_int(st, 6);
-        acct->version = sqlite3_column_int64(st, 7);
-        *out = acct;
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "username", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, "account", err);
-    }
-    sqlite3_reset(st);
+    void *item;
+    int rc = sq_one(sq, st, "account", a, sizeof(**out), read_account_cb,
+                    &item, err);
+    *out = item;
     return rc;
 }
 
@@ -684,7 +831,25 @@ sq_session_insert(struct store *s, const struct store_session *sess,
     sqlite3_bind_int64(st, 4, sess->created_at);
     sqlite3_bind_int64(st, 5, sess->last_seen_at);
     sqlite3_bind_int64(st, 6, sess->expires_at);
+    sqlite3_bind_int64(st, 7, sess->idle_s);
+    bind_text(st, 8, sess->user_agent);
+    bind_text(st, 9, sess->ip);
     return sq_exec(sq, st, STMT_SESSION_INSERT, err);
+}
+
+static void
+read_session_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_session *sess = item;
+    sess->token_hash = col_text(a, st, 0);
+    sess->account_id = sqlite3_column_int64(st, 1);
+    sess->csrf_token = col_text(a, st, 2);
+    sess->created_at = sqlite3_column_int64(st, 3);
+    sess->last_seen_at = sqlite3_column_int64(st, 4);
+    sess->expires_at = sqlite3_column_int64(st, 5);
+    sess->idle_s = sqlite3_column_int64(st, 6);
+    sess->user_agent = col_text(a, st, 7);
+    sess->ip = col_text(a, st, 8);
 }
 
 static int
@@ -694,6 +859,7 @@ sq_session_get(struct store *s, const char *token_hash, int64_t now,
 {
     struct sqlite_store *sq = SQ(s);
     sqlite3_stmt *st = sq_stmt(sq, STMT_SESSION_GET, err);
+    void *item;
     int rc;
 
     *out = NULL;
@@ -701,23 +867,9 @@ sq_session_get(struct store *s, const char *token_hash, int64_t now,
         return GG_ESTORE;
     bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, now);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        struct store_session *sess = gg_arena_alloc(a, sizeof(*sess));
-        sess->token_hash = col_text(a, st, 0);
-        sess->account_id = sqlite3_column_int64(st, 1);
-        sess->csrf_token = col_text(a, st, 2);
-        sess->created_at = sqlite3_column_int64(st, 3);
-        sess->last_seen_at = sqlite3_column_int64(st, 4);
-        sess->expires_at = sqlite3_column_int64(st, 5);
-        *out = sess;
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_UNAUTHENTICATED);
-    } else {
-        rc = sq_fail(sq, rc, "session_get", err);
-    }
-    sqlite3_reset(st);
+    rc = sq_one(sq, st, "session_get", a, sizeof(**out), read_session_cb,
+                &item, err);
+    *out = item;
     return rc;
 }
 
@@ -869,6 +1021,574 @@ sq_grid_member_insert(struct store *s, const struct store_grid_member *m,
     bind_text(st, 3, m->post);
     sqlite3_bind_int64(st, 4, now);
     return sq_exec(sq, st, STMT_GRID_MEMBER_INSERT, err);
+}
+
+/* ---- account security ---- */
+
+/* Runs a statement that changes rows; GG_ENOTFOUND when none changed. */
+static int
+sq_change(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
+          int missing, struct gg_err *err)
+{
+    int rc = sq_exec(sq, st, id, err);
+    if (!rc && !sqlite3_changes(sq->db))
+        return gg_fail(err, missing, "", missing == GG_ECONFLICT
+                                             ? MSG_CONFLICT
+                                             : MSG_NOT_FOUND);
+    return rc;
+}
+
+#define STMT_OR_FAIL(sq, st, id)                                              \
+    sqlite3_stmt *st = sq_stmt(sq, id, err);                                  \
+    if (!st)                                                                  \
+    return GG_ESTORE
+
+static int
+sq_account_login_failed(struct store *s, int64_t id, int64_t now, int limit,
+                        int64_t lock_s, int64_t *locked_until,
+                        struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_LOGIN_FAILED);
+    int rc;
+
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, limit);
+    sqlite3_bind_int64(st, 4, lock_s);
+    rc = sqlite3_step(st);
+    *locked_until = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(sq, rc, "account_login_failed", err);
+    return 0;
+}
+
+static int
+sq_account_login_ok(struct store *s, int64_t id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_LOGIN_OK);
+    sqlite3_bind_int64(st, 1, id);
+    return sq_exec(sq, st, STMT_ACCOUNT_LOGIN_OK, err);
+}
+
+static int
+sq_account_set_password(struct store *s, int64_t id, const char *hash,
+                        int must_change, int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_SET_PASSWORD);
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, hash);
+    sqlite3_bind_int(st, 3, must_change);
+    sqlite3_bind_int64(st, 4, now);
+    return sq_change(sq, st, STMT_ACCOUNT_SET_PASSWORD, GG_ENOTFOUND, err);
+}
+
+static int
+sq_account_set_totp(struct store *s, int64_t id, int pending,
+                    const struct store_blob *secret, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    enum sqlite_stmt which =
+        pending ? STMT_ACCOUNT_SET_TOTP_PENDING : STMT_ACCOUNT_SET_TOTP;
+    STMT_OR_FAIL(sq, st, which);
+    sqlite3_bind_int64(st, 1, id);
+    if (secret)
+        bind_blob(st, 2, secret->data, secret->len);
+    else
+        sqlite3_bind_null(st, 2);
+    return sq_change(sq, st, which, GG_ENOTFOUND, err);
+}
+
+static int
+sq_account_totp_step(struct store *s, int64_t id, int64_t step,
+                     struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_TOTP_STEP);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, step);
+    return sq_change(sq, st, STMT_ACCOUNT_TOTP_STEP, GG_ECONFLICT, err);
+}
+
+static int
+sq_account_update(struct store *s, int64_t id, int64_t version,
+                  const char *display_name, int disabled, int64_t now,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_UPDATE);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, version);
+    bind_text(st, 3, display_name);
+    sqlite3_bind_int(st, 4, disabled);
+    sqlite3_bind_int64(st, 5, now);
+    return sq_change(sq, st, STMT_ACCOUNT_UPDATE, GG_ECONFLICT, err);
+}
+
+static int
+sq_account_unlock(struct store *s, int64_t id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_UNLOCK);
+    sqlite3_bind_int64(st, 1, id);
+    return sq_change(sq, st, STMT_ACCOUNT_UNLOCK, GG_ENOTFOUND, err);
+}
+
+static int
+sq_account_list(struct store *s, const struct store_scope *scope,
+                const char *q, int64_t after, int limit, struct gg_arena *a,
+                struct store_account **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_LIST);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, after);
+    bind_text(st, 3, q && *q ? q : NULL);
+    sqlite3_bind_int(st, 4, limit);
+    rc = sq_collect(sq, st, "account_list", a, sizeof(**out),
+                    read_account_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_account_get_scoped(struct store *s, const struct store_scope *scope,
+                      int64_t id, struct gg_arena *a,
+                      struct store_account **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ACCOUNT_GET_SCOPED);
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    return sq_account_read(sq, st, a, out, err);
+}
+
+static int
+sq_account_roles_replace(struct store *s, int64_t id, int64_t version,
+                         const struct store_grant *grants, size_t n,
+                         int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    int rc;
+
+    {
+        STMT_OR_FAIL(sq, st, STMT_ACCOUNT_BUMP);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, version);
+        sqlite3_bind_int64(st, 3, now);
+        rc = sq_change(sq, st, STMT_ACCOUNT_BUMP, GG_ECONFLICT, err);
+        if (rc)
+            return rc;
+    }
+    {
+        STMT_OR_FAIL(sq, st, STMT_ROLES_CLEAR);
+        sqlite3_bind_int64(st, 1, id);
+        rc = sq_exec(sq, st, STMT_ROLES_CLEAR, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = sq_role_grant(s, id, grants[i].role, grants[i].node_code, now,
+                           err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+sq_session_list(struct store *s, int64_t account_id, int64_t now,
+                struct gg_arena *a, struct store_session **out, size_t *n,
+                struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_SESSION_LIST);
+    void *items = NULL;
+    int rc;
+
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sq_collect(sq, st, "session_list", a, sizeof(**out),
+                    read_session_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_session_delete_prefix(struct store *s, int64_t account_id,
+                         const char *prefix, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_SESSION_DELETE_PREFIX);
+    sqlite3_bind_int64(st, 1, account_id);
+    bind_text(st, 2, prefix);
+    return sq_change(sq, st, STMT_SESSION_DELETE_PREFIX, GG_ENOTFOUND, err);
+}
+
+static int
+sq_session_delete_account(struct store *s, int64_t account_id,
+                          const char *keep_hash, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_SESSION_DELETE_ACCOUNT);
+    sqlite3_bind_int64(st, 1, account_id);
+    bind_text(st, 2, keep_hash);
+    return sq_exec(sq, st, STMT_SESSION_DELETE_ACCOUNT, err);
+}
+
+static int
+sq_login_attempt(struct store *s, const char *address, int64_t now,
+                 int64_t window_s, int64_t *count, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_LOGIN_ATTEMPT);
+    int rc;
+
+    bind_text(st, 1, address);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, window_s);
+    rc = sqlite3_step(st);
+    *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(sq, rc, "login_attempt", err);
+    return 0;
+}
+
+/* ---- API keys ---- */
+
+static void
+read_apikey_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_apikey *k = item;
+    k->id = sqlite3_column_int64(st, 0);
+    k->name = col_text(a, st, 1);
+    k->prefix = col_text(a, st, 2);
+    k->key_hash = col_text(a, st, 3);
+    k->scopes = col_text(a, st, 4);
+    k->node_code = col_text(a, st, 5);
+    k->expires_at = sqlite3_column_int64(st, 6);
+    k->created_at = sqlite3_column_int64(st, 7);
+    k->created_by = sqlite3_column_int64(st, 8);
+    k->last_used_at = sqlite3_column_int64(st, 9);
+    k->revoked_at = sqlite3_column_int64(st, 10);
+}
+
+static int
+sq_apikey_insert(struct store *s, const struct store_apikey *k, int64_t *id,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_APIKEY_INSERT);
+    bind_text(st, 1, k->name);
+    bind_text(st, 2, k->prefix);
+    bind_text(st, 3, k->key_hash);
+    bind_text(st, 4, k->scopes);
+    bind_text(st, 5, k->node_code);
+    sqlite3_bind_int64(st, 6, k->expires_at);
+    sqlite3_bind_int64(st, 7, k->created_at);
+    bind_id(st, 8, k->created_by);
+    return sq_insert_id(sq, st, STMT_APIKEY_INSERT, id, err);
+}
+
+static int
+sq_apikey_list(struct store *s, const struct store_scope *scope,
+               struct gg_arena *a, struct store_apikey **out, size_t *n,
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_APIKEY_LIST);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    rc = sq_collect(sq, st, "apikey_list", a, sizeof(**out), read_apikey_cb,
+                    &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_apikey_by_hash(struct store *s, const char *key_hash, int64_t now,
+                  struct gg_arena *a, struct store_apikey **out,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_APIKEY_BY_HASH);
+    void *item;
+    int rc;
+
+    bind_text(st, 1, key_hash);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sq_one(sq, st, "apikey_by_hash", a, sizeof(**out), read_apikey_cb,
+                &item, err);
+    *out = item;
+    return rc;
+}
+
+static int
+sq_apikey_revoke(struct store *s, const struct store_scope *scope, int64_t id,
+                 int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    struct gg_arena *a = gg_arena_new(512);
+    int rc;
+    sqlite3_stmt *st = sq_stmt(sq, STMT_APIKEY_REVOKE, err);
+
+    if (!st) {
+        gg_arena_free(a);
+        return GG_ESTORE;
+    }
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, now);
+    rc = sq_change(sq, st, STMT_APIKEY_REVOKE, GG_ENOTFOUND, err);
+    gg_arena_free(a);
+    return rc;
+}
+
+static int
+sq_apikey_touch(struct store *s, int64_t id, int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_APIKEY_TOUCH);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    return sq_exec(sq, st, STMT_APIKEY_TOUCH, err);
+}
+
+/* ---- audit log ---- */
+
+static int
+sq_pair(struct sqlite_store *sq, enum sqlite_stmt id, int64_t *seq,
+        char *hash, size_t cap, struct gg_err *err)
+{
+    STMT_OR_FAIL(sq, st, id);
+    int rc = sqlite3_step(st);
+
+    *seq = 0;
+    hash[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        const unsigned char *h = sqlite3_column_text(st, 1);
+        *seq = sqlite3_column_int64(st, 0);
+        snprintf(hash, cap, "%s", h ? (const char *)h : "");
+        rc = 1;
+    } else if (rc == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        sqlite3_reset(st);
+        return sq_fail(sq, rc, stmt_name[id], err);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int
+sq_audit_anchor(struct store *s, int64_t *seq, char *hash, size_t cap,
+                struct gg_err *err)
+{
+    int rc = sq_pair(SQ(s), STMT_AUDIT_ANCHOR, seq, hash, cap, err);
+    return rc < 0 ? rc : 0;
+}
+
+static int
+sq_audit_last(struct store *s, int64_t *seq, char *hash, size_t cap,
+              struct gg_err *err)
+{
+    int rc = sq_pair(SQ(s), STMT_AUDIT_LAST, seq, hash, cap, err);
+    if (rc == 0)
+        return sq_audit_anchor(s, seq, hash, cap, err);
+    return rc < 0 ? rc : 0;
+}
+
+static int
+sq_audit_insert(struct store *s, const struct store_audit *r,
+                struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_AUDIT_INSERT);
+    sqlite3_bind_int64(st, 1, r->seq);
+    sqlite3_bind_int64(st, 2, r->at);
+    bind_id(st, 3, r->actor_id);
+    bind_text(st, 4, r->actor);
+    bind_text(st, 5, r->action);
+    bind_text(st, 6, r->target);
+    bind_text(st, 7, r->detail);
+    bind_text(st, 8, r->ip);
+    bind_text(st, 9, r->prev_hash);
+    bind_text(st, 10, r->hash);
+    return sq_exec(sq, st, STMT_AUDIT_INSERT, err);
+}
+
+static void
+read_audit_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_audit *r = item;
+    r->seq = sqlite3_column_int64(st, 0);
+    r->at = sqlite3_column_int64(st, 1);
+    r->actor_id = sqlite3_column_int64(st, 2);
+    r->actor = col_text(a, st, 3);
+    r->action = col_text(a, st, 4);
+    r->target = col_text(a, st, 5);
+    r->detail = col_text(a, st, 6);
+    r->ip = col_text(a, st, 7);
+    r->prev_hash = col_text(a, st, 8);
+    r->hash = col_text(a, st, 9);
+}
+
+static int
+sq_audit_list(struct store *s, const struct store_audit_filter *f,
+              struct gg_arena *a, struct store_audit **out, size_t *n,
+              struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_AUDIT_LIST);
+    void *items = NULL;
+    int rc;
+
+    sqlite3_bind_int64(st, 1, f->from_ms);
+    sqlite3_bind_int64(st, 2, f->to_ms);
+    bind_text(st, 3, f->actor);
+    bind_text(st, 4, f->action);
+    sqlite3_bind_int64(st, 5, f->before_seq);
+    sqlite3_bind_int(st, 6, f->limit);
+    rc = sq_collect(sq, st, "audit_list", a, sizeof(**out), read_audit_cb,
+                    &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_audit_walk(struct store *s, int64_t after,
+              int (*fn)(void *ctx, const struct store_audit *r), void *ctx,
+              struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+
+    for (;;) {
+        struct gg_arena *a = gg_arena_new(1 << 16);
+        struct store_audit *rows;
+        size_t n = 0;
+        void *items = NULL;
+        int rc;
+        sqlite3_stmt *st = sq_stmt(sq, STMT_AUDIT_WALK, err);
+
+        if (!st) {
+            gg_arena_free(a);
+            return GG_ESTORE;
+        }
+        sqlite3_bind_int64(st, 1, after);
+        rc = sq_collect(sq, st, "audit_walk", a, sizeof(*rows),
+                        read_audit_cb, &items, &n, err);
+        rows = items;
+        for (size_t i = 0; !rc && i < n; i++) {
+            rc = fn(ctx, &rows[i]);
+            after = rows[i].seq;
+        }
+        gg_arena_free(a);
+        if (rc || n == 0)
+            return rc;
+    }
+}
+
+static int
+sq_audit_archived(struct store *s, int64_t seq, const char *hash,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    char num[24];
+    int rc;
+
+    snprintf(num, sizeof(num), "%" PRId64, seq);
+    {
+        STMT_OR_FAIL(sq, st, STMT_AUDIT_SET_META);
+        bind_text(st, 1, "archived_through");
+        bind_text(st, 2, num);
+        rc = sq_exec(sq, st, STMT_AUDIT_SET_META, err);
+        if (rc)
+            return rc;
+    }
+    {
+        STMT_OR_FAIL(sq, st, STMT_AUDIT_SET_META);
+        bind_text(st, 1, "anchor_hash");
+        bind_text(st, 2, hash);
+        rc = sq_exec(sq, st, STMT_AUDIT_SET_META, err);
+        if (rc)
+            return rc;
+    }
+    {
+        STMT_OR_FAIL(sq, st, STMT_AUDIT_DELETE_THROUGH);
+        sqlite3_bind_int64(st, 1, seq);
+        return sq_exec(sq, st, STMT_AUDIT_DELETE_THROUGH, err);
+    }
+}
+
+/* ---- persons ---- */
+
+static void
+read_person_row_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_person_row *p = item;
+    p->id = sqlite3_column_int64(st, 0);
+    p->node_code = col_text(a, st, 1);
+    p->name = col_text(a, st, 2);
+    p->sex = col_text(a, st, 3);
+    p->birth_date = col_text(a, st, 4);
+    p->residence = col_text(a, st, 5);
+    p->id_no_mask = col_text(a, st, 6);
+    p->phone_mask = col_text(a, st, 7);
+    p->tags = col_text(a, st, 8);
+}
+
+static int
+sq_person_list(struct store *s, const struct store_scope *scope,
+               const char *node, int64_t after, int limit, struct gg_arena *a,
+               struct store_person_row **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_LIST);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    bind_text(st, 2, node);
+    sqlite3_bind_int64(st, 3, after);
+    sqlite3_bind_int(st, 4, limit);
+    rc = sq_collect(sq, st, "person_list", a, sizeof(**out),
+                    read_person_row_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_person_sealed(struct store *s, const struct store_scope *scope, int64_t id,
+                 struct gg_arena *a, struct store_blob *id_no,
+                 struct store_blob *phone, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_SEALED);
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id_no = col_blob(a, st, 0);
+        *phone = col_blob(a, st, 1);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "id", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, "person_sealed", err);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 /* ---- open / close ---- */
