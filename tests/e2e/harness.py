@@ -89,7 +89,6 @@ class Server:
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.dir, "server.log")
-        self.cookies = {}
 
     # -- lifecycle --
     def start(self):
@@ -157,33 +156,21 @@ class Server:
         return http.client.HTTPConnection("127.0.0.1", self.port,
                                           timeout=timeout)
 
-    def request(self, method, path, body=None, headers=None, conn=None,
-                json_body=None, cookies=True):
-        h = {"Accept-Language": "zh-CN"}
-        if json_body is not None:
-            body = json.dumps(json_body, ensure_ascii=False).encode()
-            h["Content-Type"] = "application/json"
-        if cookies and self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        h.update(headers or {})
-        own = conn is None
-        c = conn or self.connection()
-        try:
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            data = r.read()
-            resp = Response(r.status, r.getheaders(), data)
-        finally:
-            if own:
-                c.close()
-        for v in resp.headers_all("Set-Cookie"):
-            name, _, rest = v.partition("=")
-            value = rest.split(";", 1)[0]
-            if value:
-                self.cookies[name] = value
-            else:
-                self.cookies.pop(name, None)
-        return resp
+    def request(self, *args, **kwargs):
+        return self.client.request(*args, **kwargs)
+
+    def login(self, *args, **kwargs):
+        return self.client.login(*args, **kwargs)
+
+    @property
+    def cookies(self):
+        return self.client.cookies
+
+    @property
+    def client(self):
+        if not hasattr(self, "_client"):
+            self._client = Client(self)
+        return self._client
 
     def raw(self, data, timeout=10):
         """Sends raw bytes; returns everything the server answers."""
@@ -206,12 +193,80 @@ class Server:
         finally:
             s.close()
 
-    def login(self, username, password=DEMO_PASSWORD):
-        r = self.request("POST", "/api/v1/session",
-                         json_body={"username": username, "password": password})
+
+class Client:
+    """One user agent: its own cookies and CSRF token."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookies = {}
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None, conn=None,
+                json_body=None, cookies=True):
+        h = {"Accept-Language": "zh-CN"}
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode()
+            h["Content-Type"] = "application/json"
+        if cookies and self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        h.update(headers or {})
+        own = conn is None
+        c = conn or self.server.connection()
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            data = r.read()
+            resp = Response(r.status, r.getheaders(), data)
+        finally:
+            if own:
+                c.close()
+        for v in resp.headers_all("Set-Cookie"):
+            name, _, rest = v.partition("=")
+            value = rest.split(";", 1)[0]
+            if value:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return resp
+
+    def login(self, username, password=DEMO_PASSWORD, totp_secret=None):
+        body = {"username": username, "password": password}
+        r = self.request("POST", "/api/v1/session", json_body=body)
+        if r.status == 401 and totp_secret and \
+                r.json()["error"]["code"] == "totp_required":
+            body["totp_code"] = totp(totp_secret)
+            r = self.request("POST", "/api/v1/session", json_body=body)
         if r.status == 200:
             self.csrf = r.json()["csrf_token"]
         return r
+
+    def enrol_totp(self):
+        """Enrols a second factor; returns its base32 secret. Confirms with
+        the previous step's code so that a login may use the current one."""
+        r = self.request("POST", "/api/v1/me/totp")
+        assert r.status == 200, r.body
+        secret = r.json()["secret"]
+        r = self.request("POST", "/api/v1/me/totp/confirm",
+                         json_body={"code": totp(secret, -1)})
+        assert r.status == 204, r.body
+        return secret
+
+
+def totp(secret_b32, offset=0, now=None):
+    """RFC 6238: HMAC-SHA1, 6 digits, 30 s steps."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    step = int((now or time.time()) // 30) + offset
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    off = mac[19] & 15
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
+    return "%06d" % code
 
 
 def response_complete(data):

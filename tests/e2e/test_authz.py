@@ -1,0 +1,244 @@
+"""The authorization matrix, generated from the route table and the role
+table: every route x every role x an object in the role's scope and one
+outside it. A role without the route's capability gets 403; with it, the
+object in scope answers and the one outside is exactly as if it did not
+exist. No answer may carry a full ID or phone number, except an allowed
+reveal. A route with no fixture here fails the test: add one with it."""
+import os
+import re
+import sqlite3
+import unittest
+
+from harness import Client, Server, SOURCE, ID_NO_RE, PHONE_RE, error_of
+
+# One demo account for every role.
+ACCOUNTS = {
+    "grid_worker": "dh_grid01", "grid_chief": "dh_chief1",
+    "household_chief": "dh_household", "community_worker": "dh_worker",
+    "community_secretary": "dh_secretary", "street_center": "dh_admin",
+    "district_admin": "ts_district", "department_staff": "ts_department",
+    "resident": "dh_resident", "volunteer": "dh_volunteer",
+    "sys_admin": "sysadmin", "sec_admin": "secadmin", "audit_admin": "auditor",
+}
+OUTSIDE = "110101"  # 东城区: a district no demo role reaches
+
+
+def read_tables():
+    with open(os.path.join(SOURCE, "src", "api", "routes.def")) as f:
+        routes = re.findall(r'^ROUTE\((\w+), "([^"]+)", (\w+), (\w+), (\w+), '
+                            r'(\w+)\)', f.read(), re.M)
+    with open(os.path.join(SOURCE, "src", "domain", "roles.def")) as f:
+        roles = {}
+        for name, caps in re.findall(r'^ROLE\((\w+), \w+, \w+, (.*)\)',
+                                     f.read(), re.M):
+            roles[name] = set(re.findall(r"CAP\((\w+)\)", caps))
+    return routes, roles
+
+
+class Matrix(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(demo=True, config={"login_rate_max": 100000}).start()
+        cls.routes, cls.roles = read_tables()
+        con = sqlite3.connect(cls.s.db)
+        con.executescript("""
+            INSERT INTO nodes(code, parent_code, level, name, created_at, updated_at)
+              VALUES ('11', NULL, 'province', '北京市', 0, 0),
+                     ('1101', '11', 'city', '市辖区', 0, 0),
+                     ('110101', '1101', 'district', '东城区', 0, 0);
+            INSERT INTO persons(node_code, name, sex, residence, created_at, updated_at)
+              VALUES ('110101', '外区居民', '1', 'permanent', 0, 0);
+            INSERT INTO accounts(username, display_name, password_hash, home_node,
+                                 created_at, updated_at)
+              VALUES ('outsider', '外区账号', 'x', '110101', 0, 0);
+            INSERT INTO api_keys(name, prefix, key_hash, scopes, node_code,
+                                 expires_at, created_at)
+              VALUES ('外区密钥', 'gg_x', 'x', 'open311', '110101', 4102444800, 0);
+        """)
+        cls.out_person = con.execute(
+            "select id from persons where node_code = ?", (OUTSIDE,)).fetchone()[0]
+        cls.out_account = con.execute(
+            "select id from accounts where username = 'outsider'").fetchone()[0]
+        cls.out_key = con.execute(
+            "select id from api_keys where node_code = ?", (OUTSIDE,)).fetchone()[0]
+        cls.con = con
+        cls.clients = {}
+        for role, user in ACCOUNTS.items():
+            c = Client(cls.s)
+            r = c.login(user)
+            assert r.status == 200, (user, r.body)
+            if c.request("GET", "/api/v1/me").json()["totp_required"]:
+                c.enrol_totp()
+            c.node = c.request("GET", "/api/v1/me").json()["roles"][0][
+                "node_code"]
+            cls.clients[role] = c
+        sec = cls.clients["sec_admin"]
+        r = sec.request("POST", "/api/v1/accounts", json_body={
+            "username": "matrix_target", "display_name": "矩阵目标",
+            "home_node": "370902001007",
+            "roles": [{"role": "grid_worker", "node_code": "370902001007001"}]})
+        assert r.status == 201, r.body
+        cls.in_account = r.json()["account"]["id"]
+        r = sec.request("POST", "/api/v1/api-keys", json_body={
+            "name": "矩阵", "scopes": ["registry.read"],
+            "node_code": "370902001", "expires_at": "2099-01-01"})
+        assert r.status == 201, r.body
+        cls.in_key = r.json()["api_key"]["id"]
+        cls.serial = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.con.close()
+        cls.s.cleanup()
+
+    def person_in(self, node):
+        return self.con.execute(
+            "select id from persons where node_code >= ? and node_code < ? "
+            "|| ':' order by id limit 1", (node, node)).fetchone()[0]
+
+    def fixture(self, handler, role, c):
+        """(method-specific) requests: a list of (label, path, body,
+        expected status when allowed)."""
+        Matrix.serial += 1
+        n = Matrix.serial
+        node = c.node
+        admin = role in ("sys_admin", "sec_admin", "audit_admin")
+        f = {
+            "api_me_password": [("self", "/api/v1/me/password",
+                                 {"old_password": "nope-nope-nope",
+                                  "new_password": "Whatever-2026!"}, 400)],
+            "api_me_totp_begin": [("self", "/api/v1/me/totp", None, 200)],
+            "api_me_totp_confirm": [("self", "/api/v1/me/totp/confirm",
+                                     {"code": "12345x"}, 400)],
+            "api_me_totp_disable": [("self", "/api/v1/me/totp",
+                                     {"password": "nope"},
+                                     403 if admin else 400)],
+            "api_me_sessions": [("self", "/api/v1/me/sessions", None, 200)],
+            "api_me_session_end": [("out", "/api/v1/me/sessions/"
+                                    "0123456789abcdef", None, 404)],
+            "api_me_get": [("self", "/api/v1/me", None, 200)],
+            "api_session_delete": [],  # tested last, below
+            "api_nodes_list": [("in", "/api/v1/nodes?parent=" + node[:-3]
+                                if len(node) > 6 else "/api/v1/nodes", None,
+                                200),
+                               ("out", "/api/v1/nodes?parent=" + OUTSIDE,
+                                None, 200)],
+            "api_nodes_get": [("in", "/api/v1/nodes/" + node, None, 200),
+                              ("out", "/api/v1/nodes/" + OUTSIDE, None, 404)],
+            "api_persons_list": [("in", "/api/v1/persons?node=" + node, None,
+                                  200),
+                                 ("out", "/api/v1/persons?node=" + OUTSIDE,
+                                  None, 200)],
+            "api_persons_reveal": [
+                ("in", "/api/v1/persons/%d/reveal" % self.person_in(node),
+                 {"fields": ["id_no", "phone"], "reason": "矩阵测试"}, 200),
+                ("out", "/api/v1/persons/%d/reveal" % self.out_person,
+                 {"fields": ["id_no"], "reason": "矩阵测试"}, 404)],
+            "api_accounts_list": [("in", "/api/v1/accounts", None, 200),
+                                  ("out", "/api/v1/accounts?q=outsider",
+                                   None, 200)],
+            "api_accounts_create": [
+                ("in", "/api/v1/accounts",
+                 {"username": "mx_%d" % n, "display_name": "x",
+                  "home_node": "370902001007", "roles": []}, 201),
+                ("out", "/api/v1/accounts",
+                 {"username": "mx_out_%d" % n, "display_name": "x",
+                  "home_node": OUTSIDE, "roles": []}, 400)],
+            "api_accounts_get": self.by_id("/api/v1/accounts/%d", None, 200),
+            # The target is new (version 1): the update succeeds and moves
+            # it on, so the roles change after it is stale.
+            "api_accounts_update": self.by_id(
+                "/api/v1/accounts/%d", {"version": 1, "display_name": "y"},
+                200),
+            "api_accounts_roles": self.by_id(
+                "/api/v1/accounts/%d/roles", {"version": 1, "roles": []},
+                409),
+            "api_accounts_reset": self.by_id(
+                "/api/v1/accounts/%d/password-reset", None, 200),
+            "api_accounts_unlock": self.by_id(
+                "/api/v1/accounts/%d/unlock", None, 204),
+            "api_accounts_end_sessions": self.by_id(
+                "/api/v1/accounts/%d/sessions", None, 204),
+            "api_keys_list": [("in", "/api/v1/api-keys", None, 200)],
+            "api_keys_create": [
+                ("in", "/api/v1/api-keys",
+                 {"name": "k%d" % n, "scopes": ["open311"],
+                  "node_code": "370902001", "expires_at": "2099-01-01"}, 201),
+                ("out", "/api/v1/api-keys",
+                 {"name": "k%d" % n, "scopes": ["open311"],
+                  "node_code": OUTSIDE, "expires_at": "2099-01-01"}, 400)],
+            "api_keys_revoke": [("in", "/api/v1/api-keys/%d" % self.in_key,
+                                 None, 204),
+                                ("out", "/api/v1/api-keys/%d" % self.out_key,
+                                 None, 404)],
+            "api_audit_list": [("in", "/api/v1/audit", None, 200)],
+            "api_audit_verify": [("in", "/api/v1/audit/verify", None, 200)],
+        }
+        return f.get(handler)
+
+    def by_id(self, pattern, body, status):
+        return [("in", pattern % self.in_account, body, status),
+                ("out", pattern % self.out_account, body, 404)]
+
+    def test_matrix(self):
+        pairs = requests = 0
+        problems = []
+        for method, path, handler, perm, body, key in self.routes:
+            if perm in ("PUBLIC", "LOCAL"):
+                continue
+            for role, c in self.clients.items():
+                fx = self.fixture(handler, role, c)
+                if fx is None:
+                    self.fail("no fixture for route %s" % handler)
+                pairs += 1
+                allowed = perm in ("SELF", "SESSION") or \
+                    perm in self.roles[role]
+                for label, url, jb, want in fx:
+                    requests += 1
+                    r = c.request(method, url, json_body=jb)
+                    got = r.status
+                    if not allowed:
+                        if got != 403 or error_of(r)["code"] != "forbidden":
+                            problems.append((role, handler, label, got,
+                                             "expected 403"))
+                        continue
+                    if got != want:
+                        problems.append((role, handler, label, got,
+                                         "expected %d: %s" % (want,
+                                                              r.body[:200])))
+                    if handler in ("api_persons_list", "api_accounts_list",
+                                   "api_nodes_list") and label == "out":
+                        items = r.json()["items"]
+                        if items:
+                            problems.append((role, handler, label, got,
+                                             "outside objects listed"))
+                    if handler == "api_keys_list":
+                        if any(k["node_code"] == OUTSIDE
+                               for k in r.json()["items"]):
+                            problems.append((role, handler, label, got,
+                                             "outside key listed"))
+                    revealed = handler == "api_persons_reveal" and \
+                        label == "in" and got == 200
+                    if not revealed and (ID_NO_RE.search(r.body) or
+                                         PHONE_RE.search(r.body)):
+                        problems.append((role, handler, label, got,
+                                         "personal data in the answer"))
+        # Last: everyone can log out, and is out after it.
+        for role, c in self.clients.items():
+            pairs += 1
+            requests += 2
+            if c.request("DELETE", "/api/v1/session").status != 204 or \
+                    c.request("GET", "/api/v1/me").status != 401:
+                problems.append((role, "api_session_delete", "self", 0, ""))
+        print("\nauthorization matrix: %d route x role pairs, %d requests, "
+              "%d problems" % (pairs, requests, len(problems)))
+        self.assertEqual(problems, [])
+        self.assertGreater(pairs, 300)
+        # Nothing personal reached the server's log either.
+        log = self.s.read_log()
+        self.assertIsNone(ID_NO_RE.search(log))
+        self.assertIsNone(PHONE_RE.search(log))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
