@@ -46,6 +46,8 @@ struct api_thread {
     int health_rc;
     int health_version;
     struct gg_err health_err;
+    int in_read; /* a read snapshot is open for the current request */
+    struct account_cache *sessions; /* recently seen sessions (reads only) */
 };
 
 void api_app_init(struct api_app *app, const struct gg_config *cfg,

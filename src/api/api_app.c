@@ -28,7 +28,9 @@ thread_open(void *ctx)
     struct gg_err err;
 
     t->app = app;
+    t->sessions = account_cache_new();
     if (store_open(&t->store, app->cfg->db, 0, &opt, &err)) {
+        account_cache_free(t->sessions);
         gg_log(GG_LOG_ERROR, "api.thread", "op=store_open code=%s",
                gg_code_name(err.code));
         free(t);
@@ -42,7 +44,14 @@ thread_close(void *ctx)
 {
     struct api_thread *t = ctx;
     store_close(&t->store);
+    account_cache_free(t->sessions);
     free(t);
+}
+
+static int
+is_write(enum http_method m)
+{
+    return m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OPTIONS;
 }
 
 void
@@ -57,6 +66,9 @@ api_ctx(struct http_req *req, struct account_ctx *ctx)
     ctx->now = gg_now_s();
     ctx->a = req->arena;
     ctx->ip = http_peer(req);
+    /* Only reads may authenticate from the cache: a write sees the account
+     * as the database has it now. */
+    ctx->cache = is_write(req->method) ? NULL : api_thread(req)->sessions;
     /* A user agent is shown back in the session list: keep it short and
      * printable. */
     if (ua && gg_utf8_valid(ua, strlen(ua)) && !gg_has_controls(ua, strlen(ua), 0))
@@ -64,12 +76,6 @@ api_ctx(struct http_req *req, struct account_ctx *ctx)
                                            strlen(ua) > 200 ? 200 : strlen(ua));
     else
         ctx->user_agent = NULL;
-}
-
-static int
-is_write(enum http_method m)
-{
-    return m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OPTIONS;
 }
 
 /* A machine client with "Authorization: Bearer KEY" on a route that takes
@@ -104,6 +110,12 @@ front_line(struct http_req *req, struct gg_err *err)
 
     if (perm == API_PERM_PUBLIC)
         return 0;
+    /* A read-only request sees one snapshot and takes the lock once, for
+     * its authentication and its handler together; api_after() ends it.
+     * (Writers use their own BEGIN IMMEDIATE transactions.) */
+    if (!is_write(req->method) &&
+        !store_read_begin(api_store(req), NULL))
+        api_thread(req)->in_read = 1;
     if (perm == API_PERM_LOCAL) {
         if (app->cfg->metrics_local_only && !http_peer_is_local(req))
             return gg_fail(err, GG_EFORBIDDEN, "", MSG_FORBIDDEN_ORIGIN);
@@ -141,6 +153,17 @@ front_line(struct http_req *req, struct gg_err *err)
     return 0;
 }
 
+static void
+api_after(struct http_req *req)
+{
+    struct api_thread *t = api_thread(req);
+    if (t && t->in_read) {
+        t->in_read = 0;
+        if (store_read_end(t->store, NULL))
+            gg_log(GG_LOG_WARN, "api.read", "op=end failed=1");
+    }
+}
+
 void
 api_app_init(struct api_app *app, const struct gg_config *cfg,
              const struct gg_keys *keys)
@@ -165,6 +188,7 @@ api_app_init(struct api_app *app, const struct gg_config *cfg,
     app->http.thread_open = thread_open;
     app->http.thread_close = thread_close;
     app->http.front_line = front_line;
+    app->http.after = api_after;
 }
 
 /* ---- shared readers ---- */

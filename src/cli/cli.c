@@ -7,6 +7,7 @@ const struct cli_command cli_commands[] = {
     {"demo", cmd_demo, MSG_CMD_DEMO},
     {"check", cmd_check, MSG_CMD_CHECK},
     {"audit", cmd_audit, MSG_CMD_AUDIT},
+    {"bench", cmd_bench, MSG_CMD_BENCH},
     {"version", cmd_version, MSG_CMD_VERSION},
 };
 const size_t cli_n_commands = GG_ARRAY_LEN(cli_commands);
@@ -65,7 +66,7 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
           int argc, char **argv, struct cli_args *out, int *done)
 {
     /* Commands with subcommand words (audit verify) take one first. */
-    int words = !strcmp(command, "audit");
+    int words = !strcmp(command, "audit") || !strcmp(command, "bench");
     struct gg_err err;
     size_t idx;
 

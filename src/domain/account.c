@@ -8,6 +8,7 @@
 #include "domain/totp.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #define CAP(c) (1u << CAP_##c)
 
@@ -16,7 +17,7 @@ static const struct {
     enum store_node_level lowest;
     enum role_kind kind;
     unsigned caps;
-} roles[ROLE__COUNT] = {
+} role_table[ROLE__COUNT] = {
 #define ROLE(id, level, kind, caps) [ROLE_##id] = {#id, level, ROLE_KIND_##kind, caps},
 #include "domain/roles.def"
 #undef ROLE
@@ -29,19 +30,77 @@ static const char *const capability_names[CAP__COUNT] = {
 };
 
 #define TOTP_AD "account.totp"
+
+/* Bumped by every security change made through this process. */
+static _Atomic uint64_t security_generation = 1;
+
+static void
+generation_bump(void)
+{
+    atomic_fetch_add_explicit(&security_generation, 1, memory_order_release);
+}
+
+static uint64_t
+generation_now(void)
+{
+    return atomic_load_explicit(&security_generation, memory_order_acquire);
+}
+
+#define CACHE_SLOTS 64
+
+struct cache_slot {
+    char token_hash[GG_TOKEN_HASH_HEX + 1];
+    uint64_t generation;
+    int64_t filled_at;
+    struct gg_arena *arena; /* owns the records below */
+    struct store_session *sess;
+    struct store_account *acct;
+    struct store_role *roles;
+    size_t n_roles;
+};
+
+struct account_cache {
+    struct cache_slot slot[CACHE_SLOTS];
+};
+
+struct account_cache *
+account_cache_new(void)
+{
+    return gg_xcalloc(1, sizeof(struct account_cache));
+}
+
+void
+account_cache_free(struct account_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        gg_arena_free(c->slot[i].arena);
+    free(c);
+}
+
+static struct cache_slot *
+cache_slot_for(struct account_cache *c, const char *hash)
+{
+    unsigned h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0'
+                                              : hash[i] - 'a' + 10);
+    return &c->slot[h % CACHE_SLOTS];
+}
 #define SESSION_ID_CHARS 16
 
 const char *
 role_name(enum role_id id)
 {
-    return (unsigned)id < ROLE__COUNT ? roles[id].name : "unknown";
+    return (unsigned)id < ROLE__COUNT ? role_table[id].name : "unknown";
 }
 
 int
 role_parse(const char *name, enum role_id *out)
 {
     for (int i = 0; i < ROLE__COUNT; i++) {
-        if (!strcmp(name, roles[i].name)) {
+        if (!strcmp(name, role_table[i].name)) {
             *out = (enum role_id)i;
             return 0;
         }
@@ -79,10 +138,10 @@ account_grants_check(const struct account_grant *g, size_t n,
             return gg_failf(err, GG_EINVAL, field, MSG_ROLE_UNKNOWN, "%.40s",
                             g[i].role);
         if (node_code_level(g[i].node_code, &level) ||
-            level > roles[r].lowest)
+            level > role_table[r].lowest)
             return gg_failf(err, GG_EINVAL, field, MSG_ROLE_LEVEL, "%s@%.20s",
                             g[i].role, g[i].node_code);
-        admins += roles[r].kind == ROLE_KIND_ADMIN;
+        admins += role_table[r].kind == ROLE_KIND_ADMIN;
     }
     if (admins && (admins > 1 || n > 1)) {
         /* The same duty at several nodes is still one duty. */
@@ -107,7 +166,7 @@ scope_build(const struct store_role *r, size_t n, unsigned caps_wanted,
         enum role_id id;
         int covered = 0;
         if (role_parse(r[i].role, &id) ||
-            (caps_wanted && !(roles[id].caps & caps_wanted)))
+            (caps_wanted && !(role_table[id].caps & caps_wanted)))
             continue;
         for (size_t k = 0; k < count && !covered; k++)
             covered = !strncmp(r[i].node_code, prefixes[k],
@@ -149,13 +208,13 @@ dummy_init(void)
         dummy_hash[0] = '\0';
 }
 
-static int
-who_load(const struct account_ctx *ctx, struct store_account *acct,
-         const struct store_session *sess, struct account_who **out,
-         struct gg_err *err)
+/* Who, from an account, its session and its roles (all borrowed). */
+static struct account_who *
+who_build(const struct account_ctx *ctx, struct store_account *acct,
+          const struct store_session *sess, struct store_role *roles,
+          size_t n_roles)
 {
     struct account_who *who = gg_arena_alloc(ctx->a, sizeof(*who));
-    int rc;
 
     who->account_id = acct->id;
     who->username = acct->username;
@@ -163,17 +222,15 @@ who_load(const struct account_ctx *ctx, struct store_account *acct,
     who->csrf_token = sess ? sess->csrf_token : "";
     who->token_hash = sess ? sess->token_hash : "";
     who->acct = acct;
-    rc = store_account_roles(ctx->s, acct->id, ctx->a, &who->roles,
-                             &who->n_roles, err);
-    if (rc)
-        return rc;
+    who->roles = roles;
+    who->n_roles = n_roles;
     for (size_t i = 0; i < who->n_roles; i++) {
         enum role_id id;
         if (role_parse(who->roles[i].role, &id))
             continue;
-        who->caps |= roles[id].caps;
-        who->is_staff |= roles[id].kind == ROLE_KIND_STAFF;
-        who->is_admin |= roles[id].kind == ROLE_KIND_ADMIN;
+        who->caps |= role_table[id].caps;
+        who->is_staff |= role_table[id].kind == ROLE_KIND_STAFF;
+        who->is_admin |= role_table[id].kind == ROLE_KIND_ADMIN;
     }
     scope_build(who->roles, who->n_roles, 0, ctx->a, &who->scope);
     who->totp_enabled = acct->totp_secret.len > 0;
@@ -187,7 +244,21 @@ who_load(const struct account_ctx *ctx, struct store_account *acct,
         if (who->password_expires_at <= ctx->now)
             who->must_change_password = 1;
     }
-    *out = who;
+    return who;
+}
+
+static int
+who_load(const struct account_ctx *ctx, struct store_account *acct,
+         const struct store_session *sess, struct account_who **out,
+         struct gg_err *err)
+{
+    struct store_role *roles;
+    size_t n;
+    int rc = store_account_roles(ctx->s, acct->id, ctx->a, &roles, &n, err);
+
+    if (rc)
+        return rc;
+    *out = who_build(ctx, acct, sess, roles, n);
     return 0;
 }
 
@@ -208,6 +279,8 @@ in_tx(const struct account_ctx *ctx, int (*fn)(const struct account_ctx *,
         rc = store_commit(ctx->s, err);
     if (rc && store_rollback(ctx->s, NULL))
         gg_log(GG_LOG_ERROR, "account.tx", "op=rollback failed=1");
+    if (!rc)
+        generation_bump();
     return rc;
 }
 
@@ -308,7 +381,7 @@ is_admin_account(const struct account_ctx *ctx, int64_t id, int *admin,
     for (size_t i = 0; !rc && i < n; i++) {
         enum role_id rid;
         if (!role_parse(r[i].role, &rid))
-            *admin |= roles[rid].kind == ROLE_KIND_ADMIN;
+            *admin |= role_table[rid].kind == ROLE_KIND_ADMIN;
     }
     return rc;
 }
@@ -416,39 +489,112 @@ account_login(const struct account_ctx *ctx, const char *username,
  * every request would cost a durable commit per read. */
 #define SESSION_TOUCH_EVERY_S 60
 
+/* Copies what authentication read into a cache slot's own arena. */
+static void
+cache_fill(struct account_cache *c, const char *hash, uint64_t generation,
+           int64_t now, const struct store_session *sess,
+           const struct store_account *acct, const struct store_role *roles,
+           size_t n)
+{
+    struct cache_slot *slot = cache_slot_for(c, hash);
+    struct gg_arena *a;
+
+    if (!slot->arena)
+        slot->arena = gg_arena_new(2048);
+    gg_arena_reset(slot->arena);
+    a = slot->arena;
+    snprintf(slot->token_hash, sizeof(slot->token_hash), "%s", hash);
+    slot->generation = generation;
+    slot->filled_at = now;
+    slot->sess = gg_arena_alloc(a, sizeof(*slot->sess));
+    *slot->sess = *sess;
+    slot->sess->token_hash = slot->token_hash;
+    slot->sess->csrf_token = gg_arena_strdup(a, sess->csrf_token);
+    slot->sess->user_agent = NULL;
+    slot->sess->ip = NULL;
+    slot->acct = gg_arena_alloc(a, sizeof(*slot->acct));
+    *slot->acct = *acct;
+    slot->acct->username = gg_arena_strdup(a, acct->username);
+    slot->acct->display_name = gg_arena_strdup(a, acct->display_name);
+    slot->acct->password_hash = gg_arena_strdup(a, acct->password_hash);
+    slot->acct->home_node =
+        acct->home_node ? gg_arena_strdup(a, acct->home_node) : NULL;
+    slot->acct->totp_secret.data = NULL; /* only its presence is needed */
+    slot->acct->totp_pending.data = NULL;
+    slot->acct->totp_pending.len = 0;
+    slot->roles = gg_arena_alloc(a, (n + 1) * sizeof(*roles));
+    for (size_t i = 0; i < n; i++) {
+        slot->roles[i] = roles[i];
+        slot->roles[i].role = gg_arena_strdup(a, roles[i].role);
+        slot->roles[i].node_code = gg_arena_strdup(a, roles[i].node_code);
+        slot->roles[i].node_name = gg_arena_strdup(a, roles[i].node_name);
+    }
+    slot->n_roles = n;
+}
+
+/* How stale last_seen_at may be before we write it again: writing it on
+ * every request would cost a durable commit per read. */
+#define SESSION_TOUCH_EVERY_S 60
+
 int
 account_authenticate(const struct account_ctx *ctx, const char *token,
                      struct account_who **who, struct gg_err *err)
 {
     struct store_session *sess = NULL;
     struct store_account *acct = NULL;
+    struct cache_slot *slot = NULL;
     char hash[GG_TOKEN_HASH_HEX + 1];
+    uint64_t generation = generation_now();
     int rc;
 
     *who = NULL;
     if (!token || strlen(token) != GG_TOKEN_CHARS)
         return gg_fail(err, GG_EUNAUTH, "", MSG_UNAUTHENTICATED);
     gg_token_hash(token, hash);
-    rc = store_session_get(ctx->s, hash, ctx->now, ctx->a, &sess, err);
-    if (rc == GG_ENOTFOUND)
-        return gg_fail(err, GG_EUNAUTH, "", MSG_UNAUTHENTICATED);
-    if (rc)
-        return rc;
+    if (ctx->cache) {
+        slot = cache_slot_for(ctx->cache, hash);
+        if (slot->generation == generation && !strcmp(slot->token_hash, hash) &&
+            ctx->now - slot->filled_at < ACCOUNT_CACHE_TTL_S &&
+            ctx->now >= slot->filled_at)
+            sess = slot->sess;
+    }
+    if (!sess) {
+        rc = store_session_get(ctx->s, hash, ctx->now, ctx->a, &sess, err);
+        if (rc == GG_ENOTFOUND)
+            return gg_fail(err, GG_EUNAUTH, "", MSG_UNAUTHENTICATED);
+        if (rc)
+            return rc;
+        slot = NULL;
+    }
     if (ctx->now - sess->last_seen_at > sess->idle_s ||
-        ctx->now - sess->created_at > ctx->pol->session_max_s) {
+        ctx->now - sess->created_at > ctx->pol->session_max_s ||
+        ctx->now >= sess->expires_at) {
         if (store_session_delete(ctx->s, hash, NULL))
             gg_log(GG_LOG_WARN, "account.session", "op=expire failed=1");
+        generation_bump();
         return gg_fail(err, GG_EUNAUTH, "", MSG_UNAUTHENTICATED);
+    }
+    if (ctx->now - sess->last_seen_at >= SESSION_TOUCH_EVERY_S) {
+        if (store_session_touch(ctx->s, hash, ctx->now, NULL))
+            gg_log(GG_LOG_WARN, "account.session", "op=touch failed=1");
+        else
+            sess->last_seen_at = ctx->now; /* the cached copy too */
+    }
+    if (slot) {
+        *who = who_build(ctx, slot->acct, slot->sess, slot->roles,
+                         slot->n_roles);
+        return 0;
     }
     rc = store_account_by_id(ctx->s, sess->account_id, ctx->a, &acct, err);
     if (rc == GG_ENOTFOUND || (!rc && acct->disabled))
         return gg_fail(err, GG_EUNAUTH, "", MSG_UNAUTHENTICATED);
     if (rc)
         return rc;
-    if (ctx->now - sess->last_seen_at >= SESSION_TOUCH_EVERY_S &&
-        store_session_touch(ctx->s, hash, ctx->now, NULL))
-        gg_log(GG_LOG_WARN, "account.session", "op=touch failed=1");
-    return who_load(ctx, acct, sess, who, err);
+    rc = who_load(ctx, acct, sess, who, err);
+    if (!rc && ctx->cache)
+        cache_fill(ctx->cache, hash, generation, ctx->now, sess, acct,
+                   (*who)->roles, (*who)->n_roles);
+    return rc;
 }
 
 static int
@@ -770,6 +916,8 @@ account_admin_create(const struct account_ctx *ctx,
         rc = store_commit(ctx->s, err);
     if (rc && store_rollback(ctx->s, NULL))
         gg_log(GG_LOG_ERROR, "account.create", "op=rollback failed=1");
+    if (!rc)
+        generation_bump();
     if (!rc)
         *id = c.id;
     return rc;

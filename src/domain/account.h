@@ -47,7 +47,21 @@ struct account_policy {
     struct password_policy password;
 };
 
-/* What one call works with. ip and user_agent may be NULL. */
+/*
+ * A worker thread's cache of recently seen sessions, so that a request
+ * with a known session needs no database reads to authenticate. Any
+ * security change made through this process (login, logout, password,
+ * roles, disabling, keys ...) empties every worker's cache at once; an
+ * entry also lives at most ACCOUNT_CACHE_TTL_S, which bounds how long a
+ * change made by another process (the command line) takes to be seen.
+ * One per thread; not thread-safe.
+ */
+#define ACCOUNT_CACHE_TTL_S 5
+struct account_cache;
+struct account_cache *account_cache_new(void);
+void account_cache_free(struct account_cache *c); /* NULL-safe */
+
+/* What one call works with. ip, user_agent and cache may be NULL. */
 struct account_ctx {
     struct store *s;
     const struct gg_keys *keys;
@@ -56,6 +70,7 @@ struct account_ctx {
     struct gg_arena *a;
     const char *ip;
     const char *user_agent;
+    struct account_cache *cache;
 };
 
 /* Who is asking: built per request in its arena. */

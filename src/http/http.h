@@ -107,6 +107,8 @@ struct http_app {
     void (*thread_close)(void *thread_ctx);
     /* Runs after routing and body checks, before the handler: 0 or error. */
     int (*front_line)(struct http_req *req, struct gg_err *err);
+    /* Runs after the handler (also after a failed front line). */
+    void (*after)(struct http_req *req);
 };
 
 struct http_server;

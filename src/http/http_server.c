@@ -538,6 +538,8 @@ run_handler(struct http_server *srv, struct req_state *st)
     rc = srv->app->front_line ? srv->app->front_line(req, &err) : 0;
     if (!rc)
         rc = req->route->handler(req, &resp, &err);
+    if (srv->app->after)
+        srv->app->after(req);
     if (rc) {
         if (!err.code)
             gg_fail(&err, rc, "", MSG_INTERNAL);

@@ -234,6 +234,11 @@ struct store_migration {
     X(int, begin, (struct store * s, struct gg_err *err), (s, err))           \
     X(int, commit, (struct store * s, struct gg_err *err), (s, err))          \
     X(int, rollback, (struct store * s, struct gg_err *err), (s, err))        \
+    /* A read snapshot: the reads until store_read_end see one state of the  \
+     * database and take its lock once (a request's reads, together). A    \
+     * write inside it is attempted and may fail with GG_EBUSY. */           \
+    X(int, read_begin, (struct store * s, struct gg_err *err), (s, err))     \
+    X(int, read_end, (struct store * s, struct gg_err *err), (s, err))       \
     X(int, node_insert, (struct store * s, const struct store_node *n,        \
                          int64_t now, struct gg_err *err), (s, n, now, err))  \
     X(int, node_get, (struct store * s, const struct store_scope *scope,      \

@@ -14,6 +14,7 @@
 #include "store/migrations.h"
 #include "store/store_backend.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -47,6 +48,7 @@
     SQL(BEGIN, "BEGIN IMMEDIATE")                                             \
     SQL(COMMIT, "COMMIT")                                                     \
     SQL(ROLLBACK, "ROLLBACK")                                                 \
+    SQL(READ_BEGIN, "BEGIN DEFERRED")                                         \
     SQL(COUNT_ROOTS, "SELECT (SELECT count(*) FROM nodes), "                  \
                      "(SELECT count(*) FROM persons)")                        \
     SQL(NODE_INSERT, "INSERT INTO nodes(code, parent_code, level, name, "     \
@@ -517,6 +519,22 @@ sq_rollback(struct store *s, struct gg_err *err)
     if (sqlite3_get_autocommit(SQ(s)->db))
         return 0;
     return sq_simple(s, STMT_ROLLBACK, err);
+}
+
+static int
+sq_read_begin(struct store *s, struct gg_err *err)
+{
+    if (!sqlite3_get_autocommit(SQ(s)->db))
+        return 0; /* already inside a transaction */
+    return sq_simple(s, STMT_READ_BEGIN, err);
+}
+
+static int
+sq_read_end(struct store *s, struct gg_err *err)
+{
+    if (sqlite3_get_autocommit(SQ(s)->db))
+        return 0;
+    return sq_simple(s, STMT_COMMIT, err);
 }
 
 /* ---- nodes ---- */
@@ -1612,6 +1630,18 @@ static const struct store_ops sqlite_ops = {
         .close = sq_close,
 };
 
+/* Process-wide SQLite settings, before the first connection. Memory
+ * statistics would put every allocation of every connection behind one
+ * global mutex: two workers then spend their time waking each other. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_setup(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        gg_log(GG_LOG_WARN, "store.sqlite", "op=config_memstatus failed=1");
+}
+
 int
 store_sqlite_open(struct store **out, const char *path, int flags,
                   const struct store_options *opt, struct gg_err *err)
@@ -1623,6 +1653,7 @@ store_sqlite_open(struct store **out, const char *path, int flags,
     int rc;
 
     *out = NULL;
+    pthread_once(&sqlite_once, sqlite_setup);
     if (!*path)
         return gg_failf(err, GG_EINVAL, "db", MSG_DB_OPEN, "%s", "(empty)");
     if (!(flags & STORE_OPEN_CREATE) && stat(path, &stbuf) < 0)

@@ -9,7 +9,7 @@ import unittest
 
 from harness import run, SOURCE, PHONE_RE, id_numbers_in
 
-COMMANDS = ["serve", "init", "demo", "check", "version"]
+COMMANDS = ["serve", "init", "demo", "check", "audit", "bench", "version"]
 
 
 class Cli(unittest.TestCase):
@@ -44,6 +44,12 @@ class Cli(unittest.TestCase):
             rc, _, err = run(args)
             self.assertEqual(rc, 2, args)
             self.assertTrue(err.startswith("gridgov"), args)
+
+    def test_bench_hash(self):
+        rc, out, _ = run(["bench", "hash"])
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"^argon2_ms=\d+\.\d ops=\d+ mem_mb=\d+")
+        self.assertEqual(run(["bench", "nope"])[0], 2)
 
     def test_version(self):
         rc, out, _ = run(["version"])
