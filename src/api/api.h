@@ -88,6 +88,14 @@ void api_ctx(struct http_req *req, struct account_ctx *ctx);
 json_t *api_node_json(const struct store_node *n);
 json_t *api_me_json(const struct account_who *who);
 json_t *api_time_json(int64_t unix_s); /* ISO-8601 string, or null for 0 */
+/* ISO-8601 date or date-time ("2026-11-23", "2026-11-23T08:00:00Z",
+ * "...T16:00:00.000+08:00") into unix seconds; GG_EINVAL otherwise. */
+int api_parse_time(const char *s, int64_t *out)
+    __attribute__((warn_unused_result));
+/* A query parameter in that form (0 when absent); 400 names it. */
+int api_query_time(const struct http_req *req, const char *name,
+                   int64_t *out, struct gg_err *err)
+    __attribute__((warn_unused_result));
 /* A path parameter that must be a positive id; 404 otherwise. */
 int api_param_id(const struct http_req *req, const char *name, int64_t *out,
                  struct gg_err *err) __attribute__((warn_unused_result));

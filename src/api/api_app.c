@@ -204,6 +204,62 @@ api_time_json(int64_t unix_s)
 }
 
 int
+api_parse_time(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0, m = 0, oh = 0, om = 0;
+    int64_t offset = 0;
+    const char *p;
+
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return GG_EINVAL;
+    p = s + n;
+    if (*p == 'T' || *p == ' ') {
+        if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &m) != 3 || m != 8)
+            return GG_EINVAL;
+        p += 1 + m;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                ;
+        if (*p == 'Z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 ||
+                oh > 14 || om > 59)
+                return GG_EINVAL;
+            offset = (oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
+            p += 1 + m;
+        }
+    }
+    if (*p || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+        d > 31 || h > 23 || mi > 59 || sec > 60)
+        return GG_EINVAL;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    *out = (int64_t)timegm(&tm) - offset;
+    return 0;
+}
+
+int
+api_query_time(const struct http_req *req, const char *name, int64_t *out,
+               struct gg_err *err)
+{
+    const char *v;
+    int rc = http_query_str(req, name, 40, &v, err);
+
+    *out = 0;
+    if (rc || !v || !*v)
+        return rc;
+    if (api_parse_time(v, out))
+        return gg_fail(err, GG_EINVAL, name, MSG_DATE_INVALID);
+    return 0;
+}
+
+int
 api_param_id(const struct http_req *req, const char *name, int64_t *out,
              struct gg_err *err)
 {

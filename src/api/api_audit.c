@@ -6,7 +6,8 @@
 
 #define AUDIT_PAGE_MAX 200
 
-/* GET /audit?from=&to=&actor=&action=&after=&limit= (from/to: unix ms):
+/* GET /audit?from=&to=&actor=&action=&after=&limit= (from, to: ISO-8601;
+ * actor and action: exact):
  * 200 {"items","next"} newest first; 400 bad query. */
 int
 api_audit_list(struct http_req *req, struct http_resp *resp,
@@ -19,9 +20,11 @@ api_audit_list(struct http_req *req, struct http_resp *resp,
     size_t n;
     int rc;
 
-    rc = api_query_int(req, "from", INT64_MAX, &f.from_ms, err);
+    rc = api_query_time(req, "from", &f.from_ms, err);
     if (!rc)
-        rc = api_query_int(req, "to", INT64_MAX, &f.to_ms, err);
+        rc = api_query_time(req, "to", &f.to_ms, err);
+    f.from_ms *= 1000;
+    f.to_ms *= 1000;
     if (!rc)
         rc = api_query_int(req, "after", INT64_MAX, &f.before_seq, err);
     if (!rc)

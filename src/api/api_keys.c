@@ -5,30 +5,6 @@
 #include "api/api.h"
 #include "domain/apikey.h"
 
-/* Parses an ISO-8601 UTC time ("2026-11-23T08:00:00Z" or a date). */
-static int
-parse_time(const char *s, int64_t *out)
-{
-    struct tm tm = {0};
-    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-        return GG_EINVAL;
-    if (s[n] == 'T' && sscanf(s + n, "T%2d:%2d:%2d", &h, &mi, &sec) != 3)
-        return GG_EINVAL;
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h > 23 || mi > 59 || sec > 60)
-        return GG_EINVAL;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    *out = (int64_t)timegm(&tm);
-    return 0;
-}
-
 static json_t *
 key_json(const struct store_apikey *k)
 {
@@ -101,7 +77,7 @@ api_keys_create(struct http_req *req, struct http_resp *resp,
                              &expires, err);
     if (rc)
         return rc;
-    if (parse_time(expires, &until))
+    if (api_parse_time(expires, &until))
         return gg_fail(err, GG_EINVAL, "expires_at", MSG_DATE_INVALID);
     if (!json_is_array(arr) || json_array_size(arr) > KEY_MAX_SCOPES)
         return gg_failf(err, GG_EINVAL, "scopes", MSG_FIELD_ARRAY, "%d",

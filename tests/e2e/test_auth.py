@@ -286,6 +286,15 @@ class Security(unittest.TestCase):
         r = self.aud.request("GET", "/api/v1/audit?action=login.fail&limit=5")
         self.assertTrue(all(i["action"] == "login.fail"
                             for i in r.json()["items"]))
+        # Times as people write them, with an offset or Z.
+        r = self.aud.request("GET", "/api/v1/audit?from=2020-01-01T08:00:00"
+                             "%2B08:00&to=2099-01-01T00:00:00.000Z")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertTrue(r.json()["items"])
+        r = self.aud.request("GET", "/api/v1/audit?from=2099-01-01")
+        self.assertEqual(r.json()["items"], [])
+        r = self.aud.request("GET", "/api/v1/audit?from=yesterday")
+        self.assertEqual(error_of(r)["field"], "from")
         # Someone with the database file, but not the key, edits a record.
         con = sqlite3.connect(self.s.db)
         con.execute("DROP TRIGGER audit_log_no_update")

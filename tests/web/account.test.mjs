@@ -40,6 +40,7 @@ const NEW_USER = `gw_${Date.now().toString(36)}`
 const NEW_NAME = '测试网格员'
 const NEW_PASSWORD = 'Tai-Shan#Grid2026'
 const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 375, height: 812 }
 const TIMEOUT_MS = 15000
 
 // Chromium logs every non-2xx fetch as a console error. The first GET /me
@@ -67,6 +68,22 @@ async function screenshot(name) {
     const file = join(ARTIFACTS, name)
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
     console.log(`# screenshot ${file}`)
+}
+
+// '' when the page fits the window's width, else what sticks out.
+function horizontalOverflow() {
+    return page.evaluate(() => {
+        const width = window.innerWidth
+        if (document.documentElement.scrollWidth <= width)
+            return ''
+        const out = [`${document.documentElement.scrollWidth}px > ${width}px`]
+        for (const e of document.querySelectorAll('body *')) {
+            const right = e.getBoundingClientRect().right
+            if (right > width + 0.5 && out.length < 6)
+                out.push(`${e.tagName.toLowerCase()}.${e.className} ends at ${right}`)
+        }
+        return out.join('; ')
+    })
 }
 
 // RFC 4648 base32 (no padding needed) → bytes.
@@ -106,7 +123,10 @@ async function freshTotpCode(secret) {
     return totpCode(secret)
 }
 
+// Signs in from scratch (no cookies left from an earlier, failed test).
 async function login(username, password) {
+    await context.clearCookies()
+    await page.setViewportSize(DESKTOP)
     await page.goto(`${BASE}/login`)
     await page.getByLabel('用户名').fill(username)
     await page.getByLabel('密码', { exact: true }).fill(password)
@@ -227,6 +247,17 @@ test('the new account must change its password, then reaches home', async () => 
     await welcome.waitFor()
     assert.match(await welcome.innerText(), new RegExp(NEW_NAME))
     await screenshot('password-changed-home.png')
+
+    // My account, on a phone: the sessions list shows this one as current.
+    await page.setViewportSize(PHONE)
+    await page.getByRole('button', { name: '用户菜单' }).click()
+    await page.getByRole('menuitem', { name: '我的账号' }).click()
+    await page.waitForURL(/\/account$/)
+    await page.getByTestId('sessions-table').getByText('当前').waitFor()
+    const overflow = await horizontalOverflow()
+    assert.equal(overflow, '', `wider than the screen: ${overflow}`)
+    await screenshot('account-phone.png')
+    await page.setViewportSize(DESKTOP)
     await logout()
     assertNoConsoleErrors()
 })

@@ -6,8 +6,8 @@ import 'element-plus/dist/index.css'
 import './styles/main.css'
 import App from './App.vue'
 import { configureClient } from './api/client.js'
-import { currentLanguage, i18n } from './i18n.js'
-import { router } from './router.js'
+import { currentLanguage, i18n, loadStoredLanguage } from './i18n.js'
+import { router, STEP_ROUTES } from './router.js'
 import { useAuthStore } from './stores/auth.js'
 import { useNodeStore } from './stores/node.js'
 
@@ -33,6 +33,26 @@ configureClient({
         const { fullPath } = router.currentRoute.value
         router.replace({ name: 'login', query: { redirect: fullPath } })
     },
+    // The server wants a new password or a second factor first (an
+    // administrator reset this account's password, say): go there, and
+    // come back afterwards.
+    onForcedStep(error) {
+        if (!auth.isAuthenticated)
+            return
+        auth.markForcedStep(error.code)
+        const step = STEP_ROUTES[auth.pendingStep]
+        const current = router.currentRoute.value
+        if (!step || current.name === step)
+            return
+        const target = current.meta.setupStep
+            ? current.query.redirect
+            : current.fullPath
+        router.replace({
+            name: step,
+            query: target && target !== '/' ? { redirect: target } : {},
+        })
+    },
 })
 
-app.mount('#app')
+// A language other than the default loads its texts before the first paint.
+loadStoredLanguage().then(() => app.mount('#app'))

@@ -1,13 +1,17 @@
 // The side menu as data. Each entry becomes a child route of the main
-// layout and, for users holding one of its roles, a menu item.
-//   path      route path under "/"
-//   name      route name
-//   titleKey  i18n key of the menu text, breadcrumb and page title
-//   icon      Element Plus icon component
-//   roles     role ids allowed to open it; null means every logged-in user
-//   component lazy view loader (one chunk per view)
+// layout and, for users it allows, a menu item.
+//   path       route path under "/"
+//   name       route name
+//   titleKey   i18n key of the menu text, breadcrumb and page title
+//   icon       Element Plus icon component
+//   roles      role ids allowed to open it; null means every logged-in user
+//   capability a capability from ME.capabilities the user must hold, or
+//              absent; the server decides who holds it, so entries for
+//              accounts and audit follow it rather than role names
+//   component  lazy view loader (one chunk per view)
 import {
-    Bell, Coffee, DataBoard, Document, Grid, HomeFilled, Setting, Tickets,
+    Bell, Coffee, DataBoard, Document, Grid, HomeFilled, Key, Setting,
+    Tickets, UserFilled,
 } from '@element-plus/icons-vue'
 
 // Role groups, named after who they are (see DESIGN.md on scope).
@@ -70,25 +74,52 @@ export const MENU = [
         component: PlaceholderView,
     },
     {
+        // System settings; accounts and keys are the security
+        // administrator's (三权分立), below.
         path: 'admin',
         name: 'admin',
         titleKey: 'menu.admin',
         icon: Setting,
-        roles: ['sys_admin', 'sec_admin'],
+        roles: ['sys_admin'],
         component: PlaceholderView,
     },
     {
-        // The system administrator may not read the audit log (三权分立).
+        path: 'admin/accounts',
+        name: 'accounts',
+        titleKey: 'menu.accounts',
+        icon: UserFilled,
+        roles: null,
+        capability: 'accounts.manage',
+        component: () => import('./views/admin/AccountsView.vue'),
+    },
+    {
+        path: 'admin/api-keys',
+        name: 'api-keys',
+        titleKey: 'menu.apiKeys',
+        icon: Key,
+        roles: null,
+        capability: 'accounts.manage',
+        component: () => import('./views/admin/ApiKeysView.vue'),
+    },
+    {
+        // Only the audit administrator holds audit.read: the system
+        // administrator may not read the audit log (三权分立).
         path: 'audit',
         name: 'audit',
         titleKey: 'menu.audit',
         icon: Document,
-        roles: ['audit_admin'],
-        component: PlaceholderView,
+        roles: null,
+        capability: 'audit.read',
+        component: () => import('./views/audit/AuditView.vue'),
     },
 ]
 
+// May the given auth store's user open this entry (or route meta)?
+export function allows(auth, item) {
+    return auth.hasAnyRole(item.roles) && auth.hasCapability(item.capability)
+}
+
 // Menu entries the given auth store's user may open.
 export function menuFor(auth) {
-    return MENU.filter((item) => auth.hasAnyRole(item.roles))
+    return MENU.filter((item) => allows(auth, item))
 }

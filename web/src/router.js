@@ -1,8 +1,19 @@
-// Routes and the authentication guard. Feature routes come from menu.js so
-// the menu and the router cannot disagree.
+// Routes and the guard. Feature routes come from menu.js so the menu and
+// the router cannot disagree. The guard sends visitors to the login page,
+// keeps accounts on a forced step (new password, second factor) until it is
+// done, and answers "not found" for screens the user's roles or
+// capabilities do not allow.
 import { createRouter, createWebHistory } from 'vue-router'
-import { MENU } from './menu.js'
+import { allows, MENU } from './menu.js'
 import { useAuthStore } from './stores/auth.js'
+
+// auth.pendingStep → the route that completes it.
+export const STEP_ROUTES = {
+    password: 'setup-password',
+    totp: 'setup-totp',
+}
+
+const SetupView = () => import('./views/SetupView.vue')
 
 const routes = [
     {
@@ -10,6 +21,20 @@ const routes = [
         name: 'login',
         component: () => import('./views/LoginView.vue'),
         meta: { public: true, titleKey: 'login.title' },
+    },
+    // Forced steps, outside the main layout: until they are done the
+    // server answers nothing else, so there is no menu to show.
+    {
+        path: '/setup/password',
+        name: 'setup-password',
+        component: SetupView,
+        meta: { setupStep: 'password', titleKey: 'setup.passwordTitle' },
+    },
+    {
+        path: '/setup/totp',
+        name: 'setup-totp',
+        component: SetupView,
+        meta: { setupStep: 'totp', titleKey: 'setup.totpTitle' },
     },
     {
         path: '/',
@@ -19,8 +44,19 @@ const routes = [
                 path: item.path,
                 name: item.name,
                 component: item.component,
-                meta: { titleKey: item.titleKey, roles: item.roles },
+                meta: {
+                    titleKey: item.titleKey,
+                    roles: item.roles,
+                    capability: item.capability,
+                },
             })),
+            {
+                // Every account's own page, reached from the user menu.
+                path: 'account',
+                name: 'account',
+                component: () => import('./views/account/AccountView.vue'),
+                meta: { titleKey: 'account.title' },
+            },
             {
                 // Inside the layout so that unknown paths ask for a login
                 // first and do not reveal which routes exist.
@@ -65,7 +101,21 @@ router.beforeEach(async (to) => {
             query: to.fullPath === '/' ? {} : { redirect: to.fullPath },
         }
     }
-    if (!auth.hasAnyRole(to.meta.roles)) {
+    // A forced step comes first; the page asked for waits in ?redirect=.
+    const stepRoute = STEP_ROUTES[auth.pendingStep]
+    if (stepRoute) {
+        if (to.name === stepRoute)
+            return true
+        const target = to.meta.setupStep ? to.query.redirect : to.fullPath
+        return {
+            name: stepRoute,
+            query: target && target !== '/' ? { redirect: target } : {},
+            replace: true,
+        }
+    }
+    if (to.meta.setupStep)
+        return safeRedirect(to.query.redirect)
+    if (!allows(auth, to.meta)) {
         // A screen outside the user's roles looks like one that does not
         // exist, as the server does for objects outside scope.
         return {

@@ -7,19 +7,29 @@
 //   status  HTTP status, or 0 when the server could not be reached
 //   code    server error code ("unauthenticated", "invalid", …) or "network"
 //   field   the input field the error is about, or "" when none
-//   handled true when the client already told the user (session expired),
-//           so callers should not report it again
+//   handled true when the client already told the user (session expired)
+//           or moved them on (a forced step), so callers should not report
+//           it again
+//   retryAfter  seconds from a Retry-After header (429), or 0
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+// 403 codes that mean "finish this step first" rather than "not allowed":
+// the account must change its password or enrol a second factor before the
+// server answers anything else.
+export const FORCED_STEP_CODES = new Set([
+    'password_change_required', 'totp_setup_required',
+])
+
 export class ApiError extends Error {
-    constructor({ status, code, field, message }) {
+    constructor({ status, code, field, message, retryAfter }) {
         super(message)
         this.name = 'ApiError'
         this.status = status
         this.code = code
         this.field = field || ''
         this.handled = false
+        this.retryAfter = retryAfter || 0
     }
 }
 
@@ -30,10 +40,18 @@ const hooks = {
     translate: (key) => key,
     // Called on a 401 from any request that did not opt out.
     onUnauthorized: () => {},
+    // Called on a 403 whose code is in FORCED_STEP_CODES.
+    onForcedStep: () => {},
 }
 
 export function configureClient(overrides) {
     Object.assign(hooks, overrides)
+}
+
+// Retry-After in seconds; the HTTP-date form is not used by our server.
+function retryAfterOf(response) {
+    const value = Number.parseInt(response.headers.get('Retry-After'), 10)
+    return Number.isFinite(value) && value > 0 ? value : 0
 }
 
 async function parseError(response) {
@@ -50,6 +68,7 @@ async function parseError(response) {
             code: err.code || 'error',
             field: err.field,
             message: err.message,
+            retryAfter: retryAfterOf(response),
         })
     }
     return new ApiError({
@@ -103,6 +122,9 @@ export async function request(method, path, options = {}) {
         if (response.status === 401 && handleUnauthorized) {
             error.handled = true
             hooks.onUnauthorized(error)
+        } else if (response.status === 403 && FORCED_STEP_CODES.has(error.code)) {
+            error.handled = true
+            hooks.onForcedStep(error)
         }
         throw error
     }
@@ -121,22 +143,88 @@ export async function request(method, path, options = {}) {
     }
 }
 
-// The endpoints, one function each, named after the resource.
+// "?a=1&b=2" from an object, leaving out empty values; "" when none.
+function query(params) {
+    const parts = []
+    for (const [key, value] of Object.entries(params || {})) {
+        if (value === undefined || value === null || value === '')
+            continue
+        parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    }
+    return parts.length ? `?${parts.join('&')}` : ''
+}
+
+const seg = encodeURIComponent
+
+// The endpoints, one function each, named after the resource. Bodies carry
+// only the fields the contract names: the server rejects unknown keys.
+// (docs/internals/accounts-api.md for accounts, sessions and audit.)
 export const api = {
     health: () => request('GET', '/api/v1/health'),
     me: () => request('GET', '/api/v1/me', { handleUnauthorized: false }),
-    login: (username, password) =>
+    // totpCode only on the second try, after 401 totp_required.
+    login: (username, password, totpCode) =>
         request('POST', '/api/v1/session', {
-            body: { username, password },
+            body: totpCode
+                ? { username, password, totp_code: totpCode }
+                : { username, password },
             handleUnauthorized: false,
         }),
     logout: () =>
         request('DELETE', '/api/v1/session', { handleUnauthorized: false }),
     nodeChildren: (parentCode) =>
-        request(
-            'GET',
-            `/api/v1/nodes?parent=${encodeURIComponent(parentCode)}`,
-        ),
-    node: (code) =>
-        request('GET', `/api/v1/nodes/${encodeURIComponent(code)}`),
+        request('GET', `/api/v1/nodes${query({ parent: parentCode })}`),
+    node: (code) => request('GET', `/api/v1/nodes/${seg(code)}`),
+
+    // My account
+    changePassword: (oldPassword, newPassword) =>
+        request('PUT', '/api/v1/me/password', {
+            body: { old_password: oldPassword, new_password: newPassword },
+        }),
+    totpStart: () => request('POST', '/api/v1/me/totp'),
+    totpConfirm: (code) =>
+        request('POST', '/api/v1/me/totp/confirm', { body: { code } }),
+    totpDisable: (password) =>
+        request('DELETE', '/api/v1/me/totp', { body: { password } }),
+    mySessions: () => request('GET', '/api/v1/me/sessions'),
+    endMySession: (id) => request('DELETE', `/api/v1/me/sessions/${seg(id)}`),
+
+    // Accounts (capability accounts.manage)
+    accounts: ({ q, after } = {}) =>
+        request('GET', `/api/v1/accounts${query({ q, after })}`),
+    account: (id) => request('GET', `/api/v1/accounts/${seg(id)}`),
+    createAccount: ({ username, display_name, home_node, roles }) =>
+        request('POST', '/api/v1/accounts', {
+            body: { username, display_name, home_node, roles },
+        }),
+    // changes: { display_name } and/or { disabled }
+    updateAccount: (id, version, changes) =>
+        request('PATCH', `/api/v1/accounts/${seg(id)}`, {
+            body: { version, ...changes },
+        }),
+    setAccountRoles: (id, version, roles) =>
+        request('PUT', `/api/v1/accounts/${seg(id)}/roles`, {
+            body: { version, roles },
+        }),
+    resetAccountPassword: (id) =>
+        request('POST', `/api/v1/accounts/${seg(id)}/password-reset`),
+    unlockAccount: (id) =>
+        request('POST', `/api/v1/accounts/${seg(id)}/unlock`),
+    endAccountSessions: (id) =>
+        request('DELETE', `/api/v1/accounts/${seg(id)}/sessions`),
+
+    // API keys (capability accounts.manage)
+    apiKeys: () => request('GET', '/api/v1/api-keys'),
+    createApiKey: ({ name, scopes, node_code, expires_at }) =>
+        request('POST', '/api/v1/api-keys', {
+            body: { name, scopes, node_code, expires_at },
+        }),
+    revokeApiKey: (id) => request('DELETE', `/api/v1/api-keys/${seg(id)}`),
+
+    // Audit (capability audit.read)
+    audit: ({ from, to, actor, action, after, limit } = {}) =>
+        request('GET', `/api/v1/audit${query({
+            from, to, actor, action, after, limit,
+        })}`),
+    auditVerify: () => request('GET', '/api/v1/audit/verify'),
 }

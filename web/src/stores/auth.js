@@ -1,5 +1,7 @@
 // Who is logged in. The first navigation calls ensureChecked(), which asks
 // GET /api/v1/me once and caches the answer; login and logout update it.
+// ME also says what the account must do before anything else (pendingStep)
+// and what it may do (capabilities, e.g. "accounts.manage", "audit.read").
 import { defineStore } from 'pinia'
 import { api } from '../api/client.js'
 
@@ -16,6 +18,21 @@ export const useAuthStore = defineStore('auth', {
     getters: {
         isAuthenticated: (state) => state.me !== null,
         roles: (state) => (state.me ? state.me.roles || [] : []),
+        capabilities: (state) =>
+            (state.me ? state.me.capabilities || [] : []),
+        // The step the server insists on before any other request:
+        // 'password' (must_change_password), 'totp' (an administrator
+        // without a second factor) or null.
+        pendingStep: (state) => {
+            const me = state.me
+            if (!me)
+                return null
+            if (me.must_change_password)
+                return 'password'
+            if (me.totp_required && !me.totp_enabled)
+                return 'totp'
+            return null
+        },
         roleIds() {
             return [...new Set(this.roles.map((r) => r.role))]
         },
@@ -41,6 +58,11 @@ export const useAuthStore = defineStore('auth', {
     actions: {
         hasAnyRole(allowed) {
             return !allowed || allowed.some((r) => this.roleIds.includes(r))
+        },
+
+        // True when `capability` is empty or ME lists it.
+        hasCapability(capability) {
+            return !capability || this.capabilities.includes(capability)
         },
 
         setSession(me, csrfToken) {
@@ -77,9 +99,36 @@ export const useAuthStore = defineStore('auth', {
             await pending
         },
 
-        async login(username, password) {
-            const answer = await api.login(username, password)
+        // Rejects with the server's ApiError; 401 totp_required asks for
+        // the same call again with totpCode.
+        async login(username, password, totpCode) {
+            const answer = await api.login(username, password, totpCode)
             this.setSession(answer.me, answer.csrf_token)
+        },
+
+        // Asks GET /me again after the account changed (password, second
+        // factor): the forced steps and the CSRF token may have moved on.
+        // A 401 (the session is gone) clears the user, so the next
+        // navigation goes to the login page, and is thrown like any error.
+        async refresh() {
+            try {
+                this.setSession(await api.me())
+            } catch (err) {
+                if (err.status === 401)
+                    this.clear()
+                throw err
+            }
+        },
+
+        // A request answered 403 with a forced-step code: note it so that
+        // the router keeps the user on that step.
+        markForcedStep(code) {
+            if (!this.me)
+                return
+            if (code === 'password_change_required')
+                this.me = { ...this.me, must_change_password: true }
+            else if (code === 'totp_setup_required')
+                this.me = { ...this.me, totp_required: true, totp_enabled: false }
         },
 
         async logout() {
