@@ -40,8 +40,9 @@ struct api_app {
 struct api_thread {
     const struct api_app *app;
     struct store *store;
-    /* The health probe's last store check, reused for a second so that a
-     * busy load balancer does not put a database lock on every probe. */
+    /* The health probe's last store check, reused for health_check_ms so
+     * that a busy load balancer does not put a database lock on every
+     * probe. */
     int64_t health_checked_ms;
     int health_rc;
     int health_version;

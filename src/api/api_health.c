@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 /* 200 {"status":"ok","schema_version":N,"uptime_s":N}; 503 when the store
- * does not answer. The store check is at most a second old. The body is
+ * does not answer. The store check is at most health_check_ms old. The body is
  * written by hand: this is the hottest, most polled answer there is. */
 int
 api_health_get(struct http_req *req, struct http_resp *resp,
@@ -15,7 +15,8 @@ api_health_get(struct http_req *req, struct http_resp *resp,
     struct api_thread *t = api_thread(req);
     int64_t now = gg_now_ms();
 
-    if (now - t->health_checked_ms >= 1000 || now < t->health_checked_ms) {
+    if (now - t->health_checked_ms >= t->app->cfg->health_check_ms ||
+        now < t->health_checked_ms) {
         gg_err_clear(&t->health_err);
         t->health_rc = store_schema_version(t->store, &t->health_version,
                                             &t->health_err);
