@@ -36,19 +36,8 @@ login_rate_max = 100000
 health_check_ms = 0
 CONF
 GG_PID=""
-bench_spawn GG_PID "$TMP/gridgov.out" "$TMP/gridgov.err" \
-    "$GRIDGOV" serve --db "$TMP/b.db" --listen 127.0.0.1:0 --config "$TMP/bench.conf"
-PORT=""
-for ((i = 0; i < 100; i++)); do
-    PORT=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/gridgov.out" 2>/dev/null |
-        head -n1 | sed 's/.*://') || true
-    [[ -n $PORT ]] && break
-    bench_alive "$GG_PID" || break
-    sleep 0.1
-done
-[[ -n $PORT ]] || bench_die "gridgov serve did not report its port"
-BASE=http://127.0.0.1:$PORT
-bench_wait_http "$BASE/api/v1/health" 10 "$GG_PID" || bench_die "gridgov did not answer"
+BASE=""
+bench_gridgov_start "$TMP" "$TMP/bench.conf" GG_PID BASE
 
 # ---- logins: 10, one after another
 login() {

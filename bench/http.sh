@@ -34,26 +34,9 @@ access_log = false
 shutdown_grace_s = 2
 EOF
 GG_PID=""
-bench_spawn GG_PID "$TMP/gridgov.out" "$TMP/gridgov.err" \
-    "$GRIDGOV" serve --db "$TMP/b.db" --listen 127.0.0.1:0 --config "$TMP/bench.conf"
-
-GG_PORT=""
-for ((i = 0; i < 100; i++)); do
-    GG_PORT=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/gridgov.out" 2>/dev/null |
-        head -n1 | sed 's/.*://') || true
-    [[ -n $GG_PORT ]] && break
-    bench_alive "$GG_PID" || break
-    sleep 0.1
-done
-if [[ -z $GG_PORT ]]; then
-    cat "$TMP/gridgov.out" "$TMP/gridgov.err" >&2 || true
-    bench_die "gridgov serve did not report its port"
-fi
-GG_URL="http://127.0.0.1:$GG_PORT$PATH_HEALTH"
-if ! bench_wait_http "$GG_URL" 10 "$GG_PID"; then
-    cat "$TMP/gridgov.err" >&2 || true
-    bench_die "gridgov did not answer 200 on $GG_URL within 10 s"
-fi
+GG_BASE=""
+bench_gridgov_start "$TMP" "$TMP/bench.conf" GG_PID GG_BASE
+GG_URL="$GG_BASE$PATH_HEALTH"
 bench_log "gridgov pid $GG_PID on $GG_URL"
 
 # ---- nginx serving the same body

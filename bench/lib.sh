@@ -93,6 +93,33 @@ bench_spawn() {
     printf -v "$var" '%s' "$!"
 }
 
+# bench_gridgov_start DIR CONF PID_VAR BASE_VAR -> `gridgov serve` on a free
+# loopback port with the database DIR/b.db and config CONF (made beforehand
+# with `gridgov init` or `gridgov demo`); waits until /api/v1/health answers
+# and sets PID_VAR and BASE_VAR (http://127.0.0.1:PORT). Dies on failure.
+bench_gridgov_start() {
+    local dir=$1 conf=$2 pid_var=$3 base_var=$4 i port="" pid
+    bench_spawn pid "$dir/gridgov.out" "$dir/gridgov.err" \
+        "$GRIDGOV" serve --db "$dir/b.db" --listen 127.0.0.1:0 --config "$conf"
+    for ((i = 0; i < 100; i++)); do
+        port=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$dir/gridgov.out" 2>/dev/null |
+            head -n1 | sed 's/.*://') || true
+        [[ -n $port ]] && break
+        bench_alive "$pid" || break
+        sleep 0.1
+    done
+    if [[ -z $port ]]; then
+        cat "$dir/gridgov.out" "$dir/gridgov.err" >&2 || true
+        bench_die "gridgov serve did not report its port"
+    fi
+    if ! bench_wait_http "http://127.0.0.1:$port/api/v1/health" 10 "$pid"; then
+        cat "$dir/gridgov.err" >&2 || true
+        bench_die "gridgov did not answer 200 on /api/v1/health within 10 s"
+    fi
+    printf -v "$pid_var" '%s' "$pid"
+    printf -v "$base_var" '%s' "http://127.0.0.1:$port"
+}
+
 # bench_alive PID -> status 0 while the process runs (and is not a zombie).
 bench_alive() {
     local st

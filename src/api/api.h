@@ -85,6 +85,15 @@ void api_ctx(struct http_req *req, struct account_ctx *ctx);
 #include "api/routes.def"
 #undef ROUTE
 
+/* The shape of an action on one object by id, done by who is asking. */
+typedef int (*api_id_action_fn)(const struct account_ctx *ctx,
+                                const struct account_who *who, int64_t id,
+                                struct gg_err *err);
+/* Runs fn on the {id} path parameter; 204 when it succeeds. */
+int api_id_action(struct http_req *req, struct http_resp *resp,
+                  api_id_action_fn fn, struct gg_err *err)
+    __attribute__((warn_unused_result));
+
 /* Shared JSON shapes and readers. */
 json_t *api_node_json(const struct store_node *n);
 json_t *api_me_json(const struct account_who *who);

@@ -221,17 +221,7 @@ int
 api_accounts_unlock(struct http_req *req, struct http_resp *resp,
                     struct gg_err *err)
 {
-    struct account_ctx ctx;
-    int64_t id;
-    int rc = api_param_id(req, "id", &id, err);
-
-    if (rc)
-        return rc;
-    api_ctx(req, &ctx);
-    rc = account_admin_unlock(&ctx, api_who(req), id, err);
-    if (!rc)
-        resp->status = 204;
-    return rc;
+    return api_id_action(req, resp, account_admin_unlock, err);
 }
 
 /* 204: every session of the account ended. */
@@ -239,15 +229,5 @@ int
 api_accounts_end_sessions(struct http_req *req, struct http_resp *resp,
                           struct gg_err *err)
 {
-    struct account_ctx ctx;
-    int64_t id;
-    int rc = api_param_id(req, "id", &id, err);
-
-    if (rc)
-        return rc;
-    api_ctx(req, &ctx);
-    rc = account_admin_end_sessions(&ctx, api_who(req), id, err);
-    if (!rc)
-        resp->status = 204;
-    return rc;
+    return api_id_action(req, resp, account_admin_end_sessions, err);
 }

@@ -260,6 +260,23 @@ api_query_time(const struct http_req *req, const char *name, int64_t *out,
 }
 
 int
+api_id_action(struct http_req *req, struct http_resp *resp,
+              api_id_action_fn fn, struct gg_err *err)
+{
+    struct account_ctx ctx;
+    int64_t id;
+    int rc = api_param_id(req, "id", &id, err);
+
+    if (rc)
+        return rc;
+    api_ctx(req, &ctx);
+    rc = fn(&ctx, api_who(req), id, err);
+    if (!rc)
+        resp->status = 204;
+    return rc;
+}
+
+int
 api_param_id(const struct http_req *req, const char *name, int64_t *out,
              struct gg_err *err)
 {

@@ -108,15 +108,5 @@ int
 api_keys_revoke(struct http_req *req, struct http_resp *resp,
                 struct gg_err *err)
 {
-    struct account_ctx ctx;
-    int64_t id;
-    int rc = api_param_id(req, "id", &id, err);
-
-    if (rc)
-        return rc;
-    api_ctx(req, &ctx);
-    rc = apikey_revoke(&ctx, api_who(req), id, err);
-    if (!rc)
-        resp->status = 204;
-    return rc;
+    return api_id_action(req, resp, apikey_revoke, err);
 }

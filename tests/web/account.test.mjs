@@ -13,25 +13,10 @@
 // Screenshots go to $GRIDGOV_ARTIFACTS (default build/artifacts).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { BASE, DEMO_PASSWORD, DESKTOP, PHONE, launch } from './browser.mjs'
 import { createHmac } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const BASE = (process.env.GRIDGOV_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const ARTIFACTS = resolve(process.env.GRIDGOV_ARTIFACTS || 'build/artifacts')
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic',
-]
-const DEMO_PASSWORD = 'Gridgov@Demo2026'
 const SEC_ADMIN = 'secadmin'
 const AUDITOR = 'auditor'
 const GRID_NODE = '370902001007001'
@@ -39,52 +24,12 @@ const GRID_NODE = '370902001007001'
 const NEW_USER = `gw_${Date.now().toString(36)}`
 const NEW_NAME = '测试网格员'
 const NEW_PASSWORD = 'Tai-Shan#Grid2026'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 375, height: 812 }
-const TIMEOUT_MS = 15000
 
-// Chromium logs every non-2xx fetch as a console error. The first GET /me
-// (not logged in yet) answers 401 by contract.
-const EXPECTED_401 = new Set(['/api/v1/me'])
 
-let userDataDir
+let b
 let context
 let page
 let initialPassword = ''
-const consoleErrors = []
-
-function isExpected401(msg) {
-    const { url } = msg.location()
-    return /status of 401/.test(msg.text()) && Boolean(url) &&
-        EXPECTED_401.has(new URL(url).pathname)
-}
-
-function assertNoConsoleErrors() {
-    const found = consoleErrors.splice(0)
-    assert.deepEqual(found, [], `the page logged errors:\n${found.join('\n')}`)
-}
-
-async function screenshot(name) {
-    const file = join(ARTIFACTS, name)
-    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
-    console.log(`# screenshot ${file}`)
-}
-
-// '' when the page fits the window's width, else what sticks out.
-function horizontalOverflow() {
-    return page.evaluate(() => {
-        const width = window.innerWidth
-        if (document.documentElement.scrollWidth <= width)
-            return ''
-        const out = [`${document.documentElement.scrollWidth}px > ${width}px`]
-        for (const e of document.querySelectorAll('body *')) {
-            const right = e.getBoundingClientRect().right
-            if (right > width + 0.5 && out.length < 6)
-                out.push(`${e.tagName.toLowerCase()}.${e.className} ends at ${right}`)
-        }
-        return out.join('; ')
-    })
-}
 
 // RFC 4648 base32 (no padding needed) → bytes.
 function base32Decode(text) {
@@ -157,29 +102,17 @@ async function enrolTotp(path = '/') {
 }
 
 before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    userDataDir = mkdtempSync(join(tmpdir(), 'gridgov-chromium-'))
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        args: CHROMIUM_ARGS,
-        headless: true,
-        viewport: DESKTOP,
-        locale: 'zh-CN',
-    })
-    context.setDefaultTimeout(TIMEOUT_MS)
-    page = context.pages()[0] || await context.newPage()
-    page.on('console', (msg) => {
-        if (msg.type() === 'error' && !isExpected401(msg))
-            consoleErrors.push(`console: ${msg.text()} (${msg.location().url})`)
-    })
-    page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`))
+    b = await launch({ expected401: ['/api/v1/me'] })
+    ;({ context, page } = b)
 })
 
 after(async () => {
-    await context?.close()
-    if (userDataDir)
-        rmSync(userDataDir, { recursive: true, force: true })
+    await b?.close()
 })
+
+const screenshot = (name) => b.screenshot(name)
+const assertNoConsoleErrors = () => b.assertNoConsoleErrors()
+const horizontalOverflow = () => b.horizontalOverflow()
 
 test('the security administrator must enrol a second factor first', async () => {
     await login(SEC_ADMIN, DEMO_PASSWORD)

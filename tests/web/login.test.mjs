@@ -8,58 +8,16 @@
 // Screenshots go to $GRIDGOV_ARTIFACTS (default build/artifacts).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { BASE, DEMO_PASSWORD, DESKTOP, PHONE, launch } from './browser.mjs'
 
-// playwright-core is a dev dependency of web/, resolved from there so the
-// test needs no package.json of its own.
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const BASE = (process.env.GRIDGOV_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const ARTIFACTS = resolve(process.env.GRIDGOV_ARTIFACTS || 'build/artifacts')
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic',
-]
 const DEMO_USER = 'dh_admin'
-const DEMO_PASSWORD = 'Gridgov@Demo2026'
 const DEMO_NODE = '岱庙街道'
 const PRODUCT_ZH = '网格化基层治理平台'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 375, height: 812 }
-const TIMEOUT_MS = 15000
 
-// Chromium logs every non-2xx fetch as a console error. These two 401s are
-// part of the contract (not logged in yet; wrong password) and expected.
-const EXPECTED_401 = new Set(['/api/v1/me', '/api/v1/session'])
 
-let userDataDir
+let b
 let context
 let page
-const consoleErrors = []
-
-function isExpected401(msg) {
-    const { url } = msg.location()
-    return /status of 401/.test(msg.text()) && Boolean(url) &&
-        EXPECTED_401.has(new URL(url).pathname)
-}
-
-// Fails the current test if the page logged an error since the last call.
-function assertNoConsoleErrors() {
-    const found = consoleErrors.splice(0)
-    assert.deepEqual(found, [], `the page logged errors:\n${found.join('\n')}`)
-}
-
-async function screenshot(name) {
-    const file = join(ARTIFACTS, name)
-    await page.screenshot({ path: file, fullPage: true })
-    console.log(`# screenshot ${file}`)
-}
 
 async function fillLogin(username, password) {
     await page.getByLabel('用户名').fill(username)
@@ -67,29 +25,17 @@ async function fillLogin(username, password) {
 }
 
 before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    userDataDir = mkdtempSync(join(tmpdir(), 'gridgov-chromium-'))
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        args: CHROMIUM_ARGS,
-        headless: true,
-        viewport: DESKTOP,
-        locale: 'zh-CN',
-    })
-    context.setDefaultTimeout(TIMEOUT_MS)
-    page = context.pages()[0] || await context.newPage()
-    page.on('console', (msg) => {
-        if (msg.type() === 'error' && !isExpected401(msg))
-            consoleErrors.push(`console: ${msg.text()} (${msg.location().url})`)
-    })
-    page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`))
+    b = await launch({ expected401: ['/api/v1/me', '/api/v1/session'] })
+    ;({ context, page } = b)
 })
 
 after(async () => {
-    await context?.close()
-    if (userDataDir)
-        rmSync(userDataDir, { recursive: true, force: true })
+    await b?.close()
 })
+
+const screenshot = (name) => b.screenshot(name)
+const assertNoConsoleErrors = () => b.assertNoConsoleErrors()
+const horizontalOverflow = () => b.horizontalOverflow()
 
 test('login page shows the product in Chinese', async () => {
     await page.goto(`${BASE}/login`)
