@@ -20,10 +20,12 @@ account_json(struct http_req *req, const struct store_account *a)
                 r, json_pack("{s:s,s:s,s:s}", "role", roles[i].role,
                              "node_code", roles[i].node_code, "node_name",
                              roles[i].node_name));
-    return json_pack("{s:I,s:s,s:s,s:s?,s:b,s:o,s:b,s:b,s:o,s:o,s:I}", "id",
-                     (json_int_t)a->id, "username", a->username,
+    return json_pack("{s:I,s:s,s:s,s:s?,s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:I}",
+                     "id", (json_int_t)a->id, "username", a->username,
                      "display_name", a->display_name, "home_node",
-                     a->home_node, "disabled", a->disabled, "locked_until",
+                     a->home_node, "person_id",
+                     a->person_id ? json_integer(a->person_id) : json_null(),
+                     "disabled", a->disabled, "locked_until",
                      api_time_json(a->locked_until), "must_change_password",
                      a->must_change_password, "totp_enabled",
                      a->totp_secret.len > 0, "roles", r, "created_at",
@@ -82,16 +84,20 @@ api_accounts_create(struct http_req *req, struct http_resp *resp,
                     struct gg_err *err)
 {
     static const char *const keys[] = {"username", "display_name",
-                                       "home_node", "roles", NULL};
+                                       "home_node", "roles", "person_id",
+                                       NULL};
     const char *username, *display_name, *home;
     struct account_grant *grants;
     struct account_ctx ctx;
     char password[17];
     size_t n;
-    int64_t id;
+    int64_t id, person_id = 0;
     int rc;
 
     rc = gg_json_only_keys(req->json, keys, err);
+    if (!rc)
+        rc = api_json_int(req->json, "person_id", 1, INT64_MAX, 0, &person_id,
+                          err);
     if (!rc)
         rc = gg_json_get_str(req->json, "username", 64, GG_JSON_REQUIRED,
                              &username, err);
@@ -107,7 +113,7 @@ api_accounts_create(struct http_req *req, struct http_resp *resp,
         return rc;
     api_ctx(req, &ctx);
     rc = account_admin_create(&ctx, api_who(req), username, display_name, home,
-                              grants, n, &id, password, err);
+                              person_id, grants, n, &id, password, err);
     if (!rc)
         rc = answer_account(req, resp, id, 201, err);
     if (rc)

@@ -851,6 +851,7 @@ managed(const struct account_ctx *ctx, const struct account_who *admin,
 
 struct create_args {
     const char *username, *display_name, *home_node, *hash;
+    int64_t person_id;
     const struct account_grant *grants;
     size_t n;
     int64_t id;
@@ -860,9 +861,9 @@ static int
 do_create(const struct account_ctx *ctx, void *arg, struct gg_err *err)
 {
     struct create_args *c = arg;
-    return account_create(ctx->s, c->username, c->display_name, c->hash, 0,
-                          c->home_node, 1, c->grants, c->n, ctx->now, &c->id,
-                          err);
+    return account_create(ctx->s, c->username, c->display_name, c->hash,
+                          c->person_id, c->home_node, 1, c->grants, c->n,
+                          ctx->now, &c->id, err);
 }
 
 static const char *
@@ -881,11 +882,12 @@ int
 account_admin_create(const struct account_ctx *ctx,
                      const struct account_who *admin, const char *username,
                      const char *display_name, const char *home_node,
+                     int64_t person_id,
                      const struct account_grant *grants, size_t n, int64_t *id,
                      char password[17], struct gg_err *err)
 {
-    struct create_args c = {username, display_name, home_node, NULL, grants,
-                            n, 0};
+    struct create_args c = {username, display_name, home_node, NULL,
+                            person_id, grants, n, 0};
     char hash[GG_PWHASH_MAX];
     struct audit_event ev;
     int rc;
@@ -895,6 +897,14 @@ account_admin_create(const struct account_ctx *ctx,
         rc = account_grants_check(grants, n, "roles", err);
     if (!rc)
         rc = nodes_in_scope(ctx, admin, home_node, grants, n, err);
+    if (!rc && person_id) {
+        struct store_scope scope;
+        struct store_person_row *p;
+        account_scope_for(admin, CAP_ACCOUNTS_MANAGE, ctx->a, &scope);
+        if (store_person_get(ctx->s, &scope, person_id, ctx->a, &p, NULL))
+            rc = gg_failf(err, GG_EINVAL, "person_id", MSG_PERSON_NOT_FOUND,
+                          "%" PRId64, person_id);
+    }
     if (rc)
         return rc;
     password_generate(password);

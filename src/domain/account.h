@@ -151,10 +151,12 @@ int account_session_end(const struct account_ctx *ctx,
 
 /* Administration, by a holder of accounts.manage within its scope.
  * New and reset passwords are random, shown once, changed at next login. */
+/* person_id (0: none) links the account to a person of the registry,
+ * who must be within the administrator's scope. */
 int account_admin_create(const struct account_ctx *ctx,
                          const struct account_who *admin,
                          const char *username, const char *display_name,
-                         const char *home_node,
+                         const char *home_node, int64_t person_id,
                          const struct account_grant *grants, size_t n,
                          int64_t *id, char password[17], struct gg_err *err)
     __attribute__((warn_unused_result));

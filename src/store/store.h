@@ -416,6 +416,11 @@ struct store_migration {
                          struct gg_arena *a, struct store_person_row **out,   \
                          size_t *n, struct gg_err *err),                      \
       (s, scope, node, after, limit, a, out, n, err))                         \
+    /* One person, masked, when in scope. */                                 \
+    X(int, person_get, (struct store * s, const struct store_scope *scope,    \
+                        int64_t id, struct gg_arena *a,                       \
+                        struct store_person_row **out, struct gg_err *err),   \
+      (s, scope, id, a, out, err))                                            \
     /* One person's sealed ID and phone numbers, when in scope. */           \
     X(int, person_sealed, (struct store * s, const struct store_scope *scope, \
                            int64_t id, struct gg_arena *a,                    \

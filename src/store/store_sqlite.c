@@ -42,6 +42,11 @@
     "SELECT seq, at, coalesce(actor_id, 0), actor, action, target, detail, "  \
     "ip, prev_hash, hash FROM audit_log "
 
+#define PERSON_ROW_SELECT                                                     \
+    "SELECT p.id, p.node_code, p.name, p.sex, p.birth_date, p.residence, "    \
+    "p.id_no_mask, p.phone_mask, (SELECT group_concat(tag, ',') FROM "        \
+    "person_tags t WHERE t.person_id = p.id) FROM persons p "
+
 /* SQL(id, text): every statement this backend runs. */
 #define SQLITE_STATEMENTS(SQL)                                                \
     SQL(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations") \
@@ -160,10 +165,9 @@
     SQL(AUDIT_WALK, AUDIT_SELECT "WHERE seq > ?1 ORDER BY seq LIMIT 1000")    \
     SQL(AUDIT_SET_META, "UPDATE audit_meta SET value = ?2 WHERE key = ?1")    \
     SQL(AUDIT_DELETE_THROUGH, "DELETE FROM audit_log WHERE seq <= ?1")        \
-    SQL(PERSON_LIST, "SELECT p.id, p.node_code, p.name, p.sex, "              \
-                     "p.birth_date, p.residence, p.id_no_mask, p.phone_mask, " \
-                     "(SELECT group_concat(tag, ',') FROM person_tags t "     \
-                     "WHERE t.person_id = p.id) FROM persons p WHERE "        \
+    SQL(PERSON_GET, PERSON_ROW_SELECT "WHERE p.id = ?2 AND "                  \
+                    IN_SCOPE("p.node_code", 1))                               \
+    SQL(PERSON_LIST, PERSON_ROW_SELECT "WHERE "                               \
                      "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND "     \
                      IN_SCOPE("p.node_code", 1) " AND p.id > ?3 ORDER BY "    \
                      "p.id LIMIT ?4")                                         \
@@ -1581,6 +1585,24 @@ sq_person_list(struct store *s, const struct store_scope *scope,
     rc = sq_collect(sq, st, "person_list", a, sizeof(**out),
                     read_person_row_cb, &items, n, err);
     *out = items;
+    return rc;
+}
+
+static int
+sq_person_get(struct store *s, const struct store_scope *scope, int64_t id,
+              struct gg_arena *a, struct store_person_row **out,
+              struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_GET);
+    void *item;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_one(sq, st, "person_get", a, sizeof(**out), read_person_row_cb,
+                &item, err);
+    *out = item;
     return rc;
 }
 

@@ -147,6 +147,24 @@ class Security(unittest.TestCase):
             "home_node": "370902", "roles": []})
         self.assertEqual(r.status, 403)
 
+    def test_account_linked_to_a_person(self):
+        con = sqlite3.connect(self.s.db)
+        pid = con.execute("select id from persons where node_code like "
+                          "'370902001007%' limit 1").fetchone()[0]
+        con.close()
+        r = self.sec.request("POST", "/api/v1/accounts", json_body={
+            "username": "test_linked", "display_name": "居民账号",
+            "home_node": "370902001007", "person_id": pid,
+            "roles": [{"role": "resident", "node_code": "370902001007001"}]})
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(r.json()["account"]["person_id"], pid)
+        for bad in (99999999, "12", 0):
+            r = self.sec.request("POST", "/api/v1/accounts", json_body={
+                "username": "test_linked2", "display_name": "x",
+                "home_node": "370902001007", "person_id": bad, "roles": []})
+            self.assertEqual(r.status, 400, bad)
+            self.assertEqual(error_of(r)["field"], "person_id")
+
     def test_account_admin_round_trip(self):
         made = self.create_account("test_adm", [
             {"role": "grid_worker", "node_code": "370902001007003"}])
