@@ -40,6 +40,12 @@ generation_bump(void)
     atomic_fetch_add_explicit(&security_generation, 1, memory_order_release);
 }
 
+void
+account_security_changed(void)
+{
+    generation_bump();
+}
+
 static uint64_t
 generation_now(void)
 {

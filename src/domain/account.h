@@ -59,6 +59,9 @@ struct account_policy {
 #define ACCOUNT_CACHE_TTL_S 5
 struct account_cache;
 struct account_cache *account_cache_new(void);
+/* Empties every worker's cache: call after a change that touches roles or
+ * accounts from outside this module (a node moved, so its grants moved). */
+void account_security_changed(void);
 void account_cache_free(struct account_cache *c); /* NULL-safe */
 
 /* What one call works with. ip, user_agent and cache may be NULL. */

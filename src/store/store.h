@@ -65,8 +65,18 @@ struct store_node {
     const char *parent_code; /* NULL at the top */
     enum store_node_level level;
     const char *name;
+    int64_t chief_person_id; /* the node's responsible chief; 0: none */
     int64_t child_count;     /* filled by reads */
     int64_t version;
+};
+
+struct store_node_change {
+    int64_t id;
+    const char *node_code;
+    int64_t at;
+    int64_t actor_id;
+    const char *action; /* create rename chief move retire */
+    const char *before, *after; /* JSON snapshots */
 };
 
 struct store_blob {
@@ -250,6 +260,37 @@ struct store_migration {
                            struct store_node **out, size_t *n,                \
                            struct gg_err *err),                               \
       (s, scope, parent, a, out, n, err))                                     \
+    /* Renames (name non-NULL) and/or sets the chief (chief >= 0; 0 clears \
+     * it); checks and bumps the version. */                                \
+    X(int, node_update, (struct store * s, const char *code, int64_t version, \
+                         const char *name, int64_t chief, int64_t now,        \
+                         struct gg_err *err),                                 \
+      (s, code, version, name, chief, now, err))                              \
+    X(int, node_retire, (struct store * s, const char *code, int64_t version, \
+                         int64_t now, struct gg_err *err),                    \
+      (s, code, version, now, err))                                           \
+    /* What lives under a node: live sub-nodes and registry rows. */         \
+    X(int, node_holds, (struct store * s, const char *code, int64_t *nodes,   \
+                        int64_t *rows, struct gg_err *err),                   \
+      (s, code, nodes, rows, err))                                            \
+    /* 1 in *taken if any node, live or retired, has this code or lies     \
+     * under it. */                                                           \
+    X(int, node_code_taken, (struct store * s, const char *code, int *taken,  \
+                             struct gg_err *err), (s, code, taken, err))      \
+    /* Gives a subtree a new code prefix under a new parent, in every table \
+     * that names a node (inside the caller's transaction). */               \
+    X(int, node_move, (struct store * s, const char *code,                    \
+                       const char *new_code, const char *new_parent,          \
+                       int64_t now, struct gg_err *err),                      \
+      (s, code, new_code, new_parent, now, err))                              \
+    X(int, node_history_add, (struct store * s,                               \
+                              const struct store_node_change *c,              \
+                              struct gg_err *err), (s, c, err))               \
+    X(int, node_history, (struct store * s, const struct store_scope *scope,  \
+                          const char *code, struct gg_arena *a,               \
+                          struct store_node_change **out, size_t *n,          \
+                          struct gg_err *err),                                \
+      (s, scope, code, a, out, n, err))                                       \
     X(int, account_insert, (struct store * s, const struct store_account *acct, \
                             int64_t now, int64_t *id, struct gg_err *err),    \
       (s, acct, now, id, err))                                                \

@@ -59,18 +59,46 @@
     SQL(NODE_INSERT, "INSERT INTO nodes(code, parent_code, level, name, "     \
                      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)") \
     SQL(NODE_GET, "SELECT n.code, n.parent_code, n.level, n.name, n.version, " \
+                  "coalesce(n.chief_person_id, 0), "                          \
                   "(SELECT count(*) FROM nodes c WHERE c.parent_code = n.code " \
                   "AND c.retired_at IS NULL) FROM nodes n WHERE n.code = ?1 " \
                   "AND n.retired_at IS NULL AND EXISTS (SELECT 1 FROM "       \
                   "json_each(?2) p WHERE n.code >= p.value AND n.code < "     \
                   "p.value || ':')")                                          \
     SQL(NODE_CHILDREN, "SELECT n.code, n.parent_code, n.level, n.name, "      \
-                       "n.version, (SELECT count(*) FROM nodes c WHERE "      \
+                       "n.version, coalesce(n.chief_person_id, 0), "          \
+                       "(SELECT count(*) FROM nodes c WHERE "                 \
                        "c.parent_code = n.code AND c.retired_at IS NULL) "    \
                        "FROM nodes n WHERE n.parent_code IS ?1 AND "          \
                        "n.retired_at IS NULL AND EXISTS (SELECT 1 FROM "      \
                        "json_each(?2) p WHERE n.code >= p.value AND n.code < " \
                        "p.value || ':') ORDER BY n.code LIMIT 2000")          \
+    SQL(NODE_UPDATE, "UPDATE nodes SET name = coalesce(?3, name), "          \
+                     "chief_person_id = CASE WHEN ?4 < 0 THEN chief_person_id " \
+                     "WHEN ?4 = 0 THEN NULL ELSE ?4 END, updated_at = ?5, "   \
+                     "version = version + 1 WHERE code = ?1 AND version = ?2 " \
+                     "AND retired_at IS NULL")                                \
+    SQL(NODE_RETIRE, "UPDATE nodes SET retired_at = ?3, updated_at = ?3, "    \
+                     "version = version + 1 WHERE code = ?1 AND version = ?2 " \
+                     "AND retired_at IS NULL")                                \
+    SQL(NODE_HOLDS, "SELECT (SELECT count(*) FROM nodes WHERE code > ?1 AND " \
+                    "code < ?1 || ':' AND retired_at IS NULL), "              \
+                    "(SELECT count(*) FROM persons WHERE node_code >= ?1 AND " \
+                    "node_code < ?1 || ':') + (SELECT count(*) FROM "         \
+                    "buildings WHERE node_code >= ?1 AND node_code < ?1 || "  \
+                    "':') + (SELECT count(*) FROM organisations WHERE "       \
+                    "node_code >= ?1 AND node_code < ?1 || ':') + (SELECT "   \
+                    "count(*) FROM grid_members WHERE node_code >= ?1 AND "   \
+                    "node_code < ?1 || ':')")                                 \
+    SQL(NODE_TAKEN, "SELECT EXISTS (SELECT 1 FROM nodes WHERE code >= ?1 "    \
+                    "AND code < ?1 || ':')")                                  \
+    SQL(NODE_HISTORY_ADD, "INSERT INTO node_history(node_code, at, actor_id, " \
+                          "action, before, after) VALUES (?1, ?2, ?3, ?4, "   \
+                          "?5, ?6)")                                          \
+    SQL(NODE_HISTORY, "SELECT id, node_code, at, coalesce(actor_id, 0), "     \
+                      "action, before, after FROM node_history WHERE "        \
+                      "node_code = ?2 AND " IN_SCOPE("node_code", 1)          \
+                      " ORDER BY id DESC LIMIT 500")                          \
     SQL(ACCOUNT_INSERT, "INSERT INTO accounts(username, display_name, "       \
                         "password_hash, person_id, disabled, "                \
                         "must_change_password, home_node, "                   \
@@ -570,7 +598,8 @@ read_node(struct gg_arena *a, sqlite3_stmt *st, struct store_node *n)
         n->level = NODE_GRID;
     n->name = col_text(a, st, 3);
     n->version = sqlite3_column_int64(st, 4);
-    n->child_count = sqlite3_column_int64(st, 5);
+    n->chief_person_id = sqlite3_column_int64(st, 5);
+    n->child_count = sqlite3_column_int64(st, 6);
 }
 
 static int
@@ -1628,6 +1657,156 @@ sq_person_sealed(struct store *s, const struct store_scope *scope, int64_t id,
         rc = sq_fail(sq, rc, "person_sealed", err);
     }
     sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- the hierarchy: changes ---- */
+
+static int
+sq_node_update(struct store *s, const char *code, int64_t version,
+               const char *name, int64_t chief, int64_t now,
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_UPDATE);
+    bind_text(st, 1, code);
+    sqlite3_bind_int64(st, 2, version);
+    bind_text(st, 3, name);
+    sqlite3_bind_int64(st, 4, chief);
+    sqlite3_bind_int64(st, 5, now);
+    return sq_change(sq, st, STMT_NODE_UPDATE, GG_ECONFLICT, err);
+}
+
+static int
+sq_node_retire(struct store *s, const char *code, int64_t version,
+               int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_RETIRE);
+    bind_text(st, 1, code);
+    sqlite3_bind_int64(st, 2, version);
+    sqlite3_bind_int64(st, 3, now);
+    return sq_change(sq, st, STMT_NODE_RETIRE, GG_ECONFLICT, err);
+}
+
+static int
+sq_node_holds(struct store *s, const char *code, int64_t *nodes,
+              int64_t *rows, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_HOLDS);
+    int rc;
+
+    bind_text(st, 1, code);
+    rc = sqlite3_step(st);
+    *nodes = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *rows = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "node_holds", err);
+}
+
+static int
+sq_node_code_taken(struct store *s, const char *code, int *taken,
+                   struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_TAKEN);
+    int rc;
+
+    bind_text(st, 1, code);
+    rc = sqlite3_step(st);
+    *taken = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "node_code_taken", err);
+}
+
+/* Every column that names a node, and the table it is in. */
+static const char *const node_columns[][2] = {
+    {"buildings", "node_code"},    {"households", "node_code"},
+    {"persons", "node_code"},      {"person_tags", "node_code"},
+    {"organisations", "node_code"}, {"grid_members", "node_code"},
+    {"role_grants", "node_code"},  {"accounts", "home_node"},
+    {"api_keys", "node_code"},
+};
+
+static int
+sq_node_move(struct store *s, const char *code, const char *new_code,
+             const char *new_parent, int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    char *sql;
+    int rc;
+
+    /* Parents and children change codes in one statement each; the
+     * references are checked when the transaction commits. */
+    rc = sq_exec_sql(sq, "PRAGMA defer_foreign_keys = ON", "node_move", err);
+    if (rc)
+        return rc;
+    sql = sqlite3_mprintf(
+        "UPDATE nodes SET code = %Q || substr(code, %d), parent_code = CASE "
+        "WHEN code = %Q THEN %Q ELSE %Q || substr(parent_code, %d) END, "
+        "updated_at = %lld, version = version + 1 WHERE code >= %Q AND code "
+        "< %Q || ':'",
+        new_code, (int)strlen(code) + 1, code, new_parent, new_code,
+        (int)strlen(code) + 1, (long long)now, code, code);
+    rc = sq_exec_sql(sq, sql, "node_move", err);
+    sqlite3_free(sql);
+    for (size_t i = 0; !rc && i < GG_ARRAY_LEN(node_columns); i++) {
+        sql = sqlite3_mprintf("UPDATE %s SET %s = %Q || substr(%s, %d) WHERE "
+                              "%s >= %Q AND %s < %Q || ':'",
+                              node_columns[i][0], node_columns[i][1],
+                              new_code, node_columns[i][1],
+                              (int)strlen(code) + 1, node_columns[i][1], code,
+                              node_columns[i][1], code);
+        rc = sq_exec_sql(sq, sql, "node_move", err);
+        sqlite3_free(sql);
+    }
+    return rc;
+}
+
+static int
+sq_node_history_add(struct store *s, const struct store_node_change *c,
+                    struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_HISTORY_ADD);
+    bind_text(st, 1, c->node_code);
+    sqlite3_bind_int64(st, 2, c->at);
+    bind_id(st, 3, c->actor_id);
+    bind_text(st, 4, c->action);
+    bind_text(st, 5, c->before);
+    bind_text(st, 6, c->after);
+    return sq_exec(sq, st, STMT_NODE_HISTORY_ADD, err);
+}
+
+static void
+read_change_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_node_change *c = item;
+    c->id = sqlite3_column_int64(st, 0);
+    c->node_code = col_text(a, st, 1);
+    c->at = sqlite3_column_int64(st, 2);
+    c->actor_id = sqlite3_column_int64(st, 3);
+    c->action = col_text(a, st, 4);
+    c->before = col_text(a, st, 5);
+    c->after = col_text(a, st, 6);
+}
+
+static int
+sq_node_history(struct store *s, const struct store_scope *scope,
+                const char *code, struct gg_arena *a,
+                struct store_node_change **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_HISTORY);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    bind_text(st, 2, code);
+    rc = sq_collect(sq, st, "node_history", a, sizeof(**out), read_change_cb,
+                    &items, n, err);
+    *out = items;
     return rc;
 }
 

@@ -142,14 +142,16 @@ scope_is_a_prefix(void **state)
     assert_int_equal(count, 0);
     /* The schema refuses a child that does not extend its parent's code. */
     {
-        struct store_node bad = {"370903001", "370902", NODE_STREET, "x", 0,
-                                 0};
+        struct store_node bad = {.code = "370903001",
+                                 .parent_code = "370902",
+                                 .level = NODE_STREET,
+                                 .name = "x"};
         assert_int_equal(store_node_insert(f->s, &bad, 1, &err), GG_EINVAL);
-        assert_int_equal(store_node_insert(f->s, &(struct store_node){
-                                                     "370902001", "370902",
-                                                     NODE_STREET, "dup", 0, 0},
-                                           1, &err),
-                         GG_ECONFLICT);
+        struct store_node dup = {.code = "370902001",
+                                 .parent_code = "370902",
+                                 .level = NODE_STREET,
+                                 .name = "dup"};
+        assert_int_equal(store_node_insert(f->s, &dup, 1, &err), GG_ECONFLICT);
     }
 }
 
