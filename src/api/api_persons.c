@@ -4,32 +4,70 @@
 #include "core/gg_json.h"
 #include "api/api.h"
 #include "domain/node.h"
+#include "domain/idcard.h"
 #include "domain/person.h"
+#include "domain/pii.h"
 
 #define PERSONS_PAGE 100
 
-/* GET /persons?node=CODE&after=: 200 {"items","next"}, masked; 400. */
+/* GET /persons?node=CODE[&q=NAME_PREFIX][&id_no=..|&phone=..][&tag=..]
+ * [&after=ID]: 200 {"items","next"}, masked, in id order; an ID or phone
+ * number is matched exactly through its blind index. 400 names the bad
+ * parameter. */
 int
 api_persons_list(struct http_req *req, struct http_resp *resp,
                  struct gg_err *err)
 {
+    const struct gg_keys *keys = api_thread(req)->app->keys;
+    struct store_person_filter f = {0};
     struct store_person_row *rows;
-    const char *node;
-    int64_t after;
+    unsigned char id_blind[GG_BLIND_BYTES], phone_blind[GG_BLIND_BYTES];
+    const char *id_no, *phone;
     json_t *items;
     size_t n;
     int rc;
 
-    rc = http_query_str(req, "node", NODE_CODE_MAX, &node, err);
-    if (!rc && !node)
+    rc = http_query_str(req, "node", NODE_CODE_MAX, &f.node, err);
+    if (!rc && !f.node)
         rc = gg_fail(err, GG_EINVAL, "node", MSG_FIELD_REQUIRED);
     if (!rc)
-        rc = node_code_check(node, NULL, "node", err);
+        rc = node_code_check(f.node, NULL, "node", err);
     if (!rc)
-        rc = api_query_int(req, "after", INT64_MAX, &after, err);
+        rc = api_query_int(req, "after", INT64_MAX, &f.after, err);
     if (!rc)
-        rc = store_person_list(api_store(req), &api_who(req)->scope, node,
-                               after, PERSONS_PAGE, req->arena, &rows, &n, err);
+        rc = http_query_str(req, "q", 50, &f.name_prefix, err);
+    if (!rc)
+        rc = http_query_str(req, "tag", 20, &f.tag, err);
+    if (!rc)
+        rc = http_query_str(req, "id_no", 18, &id_no, err);
+    if (!rc)
+        rc = http_query_str(req, "phone", 13, &phone, err);
+    if (rc)
+        return rc;
+    if (id_no) {
+        char norm[IDCARD_LEN + 1];
+        snprintf(norm, sizeof(norm), "%s", id_no);
+        if (norm[17] == 'x')
+            norm[17] = 'X';
+        rc = idcard_check(norm, 99991231, NULL, "id_no", err);
+        if (rc)
+            return rc;
+        pii_blind_of(keys, PII_ID_NO, norm, id_blind);
+        f.id_blind = id_blind;
+    } else if (phone) {
+        rc = pii_phone_check(phone, "phone", err);
+        if (rc)
+            return rc;
+        pii_blind_of(keys, PII_PHONE, phone, phone_blind);
+        f.phone_blind = phone_blind;
+    }
+    if (f.name_prefix && !*f.name_prefix)
+        f.name_prefix = NULL;
+    if (f.tag && !*f.tag)
+        f.tag = NULL;
+    f.limit = PERSONS_PAGE;
+    rc = store_person_list(api_store(req), &api_who(req)->scope, &f,
+                           req->arena, &rows, &n, err);
     if (rc)
         return rc;
     items = json_array();
@@ -46,6 +84,61 @@ api_persons_list(struct http_req *req, struct http_resp *resp,
                    json_pack("{s:o,s:o}", "items", items, "next",
                              n == PERSONS_PAGE ? json_integer(rows[n - 1].id)
                                                : json_null()));
+    return 0;
+}
+
+/* GET /persons/stats?node=CODE: 200 {"total", "by_tag":[{tag,count}],
+ * "by_child":[{code,name,count}]} within my scope; 400 a bad node. */
+int
+api_persons_stats(struct http_req *req, struct http_resp *resp,
+                  struct gg_err *err)
+{
+    const struct account_who *who = api_who(req);
+    struct store_count *tags, *children;
+    struct store_node *kids = NULL;
+    size_t n_tags, n_children, n_kids = 0, child_len = 0;
+    enum store_node_level level;
+    json_t *by_tag, *by_child;
+    const char *node;
+    int64_t total;
+    int rc;
+
+    rc = http_query_str(req, "node", NODE_CODE_MAX, &node, err);
+    if (!rc && !node)
+        rc = gg_fail(err, GG_EINVAL, "node", MSG_FIELD_REQUIRED);
+    if (!rc)
+        rc = node_code_check(node, NULL, "node", err);
+    if (rc)
+        return rc;
+    if (!node_code_level(node, &level))
+        child_len = node_child_len(level);
+    rc = store_person_counts(api_store(req), &who->scope, node, child_len,
+                             req->arena, &total, &tags, &n_tags, &children,
+                             &n_children, err);
+    if (!rc && child_len)
+        rc = store_node_children(api_store(req), &who->scope, node,
+                                 req->arena, &kids, &n_kids, err);
+    if (rc)
+        return rc;
+    by_tag = json_array();
+    for (size_t i = 0; i < n_tags; i++)
+        json_array_append_new(by_tag,
+                              json_pack("{s:s,s:I}", "tag", tags[i].key,
+                                        "count", (json_int_t)tags[i].count));
+    by_child = json_array();
+    for (size_t i = 0; i < n_children; i++) {
+        const char *name = NULL;
+        for (size_t k = 0; k < n_kids && !name; k++)
+            if (!strcmp(kids[k].code, children[i].key))
+                name = kids[k].name;
+        json_array_append_new(
+            by_child, json_pack("{s:s,s:s?,s:I}", "code", children[i].key,
+                                "name", name, "count",
+                                (json_int_t)children[i].count));
+    }
+    http_resp_json(resp, 200,
+                   json_pack("{s:I,s:o,s:o}", "total", (json_int_t)total,
+                             "by_tag", by_tag, "by_child", by_child));
     return 0;
 }
 

@@ -34,6 +34,12 @@ node_parent_len(enum store_node_level level)
     return level == NODE_PROVINCE ? 0 : level_len[level - 1];
 }
 
+size_t
+node_child_len(enum store_node_level level)
+{
+    return level + 1 < NODE__COUNT ? level_len[level + 1] : 0;
+}
+
 int
 node_code_check(const char *code, const char *parent, const char *field,
                 struct gg_err *err)

@@ -23,5 +23,7 @@ int node_code_check(const char *code, const char *parent, const char *field,
                     struct gg_err *err) __attribute__((warn_unused_result));
 /* Length of the parent's code (0 at the top). */
 size_t node_parent_len(enum store_node_level level);
+/* Length of a child's code (0 below the micro-grid). */
+size_t node_child_len(enum store_node_level level);
 
 #endif

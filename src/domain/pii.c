@@ -36,6 +36,34 @@ pii_mask(enum pii_kind kind, const char *value, char *out, size_t cap)
 }
 
 void
+pii_blind_of(const struct gg_keys *keys, enum pii_kind kind, const char *value,
+             unsigned char out[GG_BLIND_BYTES])
+{
+    gg_blind(keys, pii_ad[kind], value, strlen(value), out);
+}
+
+int
+pii_phone_check(const char *phone, const char *field, struct gg_err *err)
+{
+    size_t n = strlen(phone), dash = strcspn(phone, "-");
+    char digits[16];
+    size_t k = 0;
+
+    for (size_t i = 0; i < n && k < sizeof(digits) - 1; i++)
+        if (phone[i] != '-' || i != dash)
+            digits[k++] = phone[i];
+    digits[k] = '\0';
+    if (n < 10 || n > 13 || strspn(digits, "0123456789") != k)
+        return gg_fail(err, GG_EINVAL, field, MSG_PHONE_INVALID);
+    if (digits[0] == '1' && k == 11 && digits[1] >= '3' && dash == n)
+        return 0;
+    if (digits[0] == '0' && k >= 10 && k <= 12 && (dash == n || dash == 3 ||
+                                                   dash == 4))
+        return 0;
+    return gg_fail(err, GG_EINVAL, field, MSG_PHONE_INVALID);
+}
+
+void
 pii_seal(const struct gg_keys *keys, enum pii_kind kind, const char *value,
          struct gg_arena *a, struct store_sealed *out)
 {

@@ -20,6 +20,13 @@ enum pii_kind { PII_ID_NO = 0, PII_PHONE, PII__COUNT };
 /* out's buffers are allocated in a. value must be non-empty. */
 void pii_seal(const struct gg_keys *keys, enum pii_kind kind,
               const char *value, struct gg_arena *a, struct store_sealed *out);
+/* The blind index of a value, to find it again (exact match). */
+void pii_blind_of(const struct gg_keys *keys, enum pii_kind kind,
+                  const char *value, unsigned char out[GG_BLIND_BYTES]);
+/* A mainland mobile number (11 digits, 1[3-9]...) or a landline with its
+ * area code (0 + 9 to 11 digits, an optional '-' after the area code). */
+int pii_phone_check(const char *phone, const char *field, struct gg_err *err)
+    __attribute__((warn_unused_result));
 /* The label a kind is sealed under (binds ciphertext to its field). */
 const char *pii_label(enum pii_kind kind);
 /* Writes the display mask of value into out (cap >= strlen(value) + 1). */

@@ -160,6 +160,22 @@ struct store_person_row {
     const char *tags; /* comma-separated */
 };
 
+/* What a person search asks for; NULL or 0 means "any". */
+struct store_person_filter {
+    const char *node;                /* required: a node under the scope */
+    const char *name_prefix;
+    const unsigned char *id_blind;   /* GG_BLIND_BYTES: exact ID number */
+    const unsigned char *phone_blind; /* exact phone number */
+    const char *tag;
+    int64_t after;                   /* keyset: ids greater than this */
+    int limit;
+};
+
+struct store_count {
+    const char *key;
+    int64_t count;
+};
+
 /* Sealed personal data: ciphertext, blind index and display mask. */
 struct store_sealed {
     const unsigned char *sealed;
@@ -453,10 +469,20 @@ struct store_migration {
                             struct gg_err *err), (s, seq, hash, err))         \
     /* ---- persons (masked reads) ---- */                                   \
     X(int, person_list, (struct store * s, const struct store_scope *scope,   \
-                         const char *node, int64_t after, int limit,          \
+                         const struct store_person_filter *f,                 \
                          struct gg_arena *a, struct store_person_row **out,   \
                          size_t *n, struct gg_err *err),                      \
-      (s, scope, node, after, limit, a, out, n, err))                         \
+      (s, scope, f, a, out, n, err))                                          \
+    /* Counts under a node within scope: *total persons, per tag, and per   \
+     * child (the code prefix of child_len digits). */                       \
+    X(int, person_counts, (struct store * s, const struct store_scope *scope, \
+                           const char *node, size_t child_len,                \
+                           struct gg_arena *a, int64_t *total,                \
+                           struct store_count **by_tag, size_t *n_tags,       \
+                           struct store_count **by_child, size_t *n_children, \
+                           struct gg_err *err),                               \
+      (s, scope, node, child_len, a, total, by_tag, n_tags, by_child,         \
+       n_children, err))                                                      \
     /* One person, masked, when in scope. */                                 \
     X(int, person_get, (struct store * s, const struct store_scope *scope,    \
                         int64_t id, struct gg_arena *a,                       \

@@ -195,10 +195,32 @@
     SQL(AUDIT_DELETE_THROUGH, "DELETE FROM audit_log WHERE seq <= ?1")        \
     SQL(PERSON_GET, PERSON_ROW_SELECT "WHERE p.id = ?2 AND "                  \
                     IN_SCOPE("p.node_code", 1))                               \
-    SQL(PERSON_LIST, PERSON_ROW_SELECT "WHERE "                               \
-                     "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND "     \
-                     IN_SCOPE("p.node_code", 1) " AND p.id > ?3 ORDER BY "    \
-                     "p.id LIMIT ?4")                                         \
+    SQL(PERSON_LIST, PERSON_ROW_SELECT "WHERE p.node_code >= ?2 AND "         \
+                     "p.node_code < ?2 || ':' AND " IN_SCOPE("p.node_code", 1) \
+                     " AND p.id > ?3 AND (?5 IS NULL OR substr(p.name, 1, "   \
+                     "length(?5)) = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 " \
+                     "FROM person_tags t WHERE t.person_id = p.id AND t.tag " \
+                     "= ?6)) ORDER BY p.id LIMIT ?4")                         \
+    SQL(PERSON_BY_ID_NO, PERSON_ROW_SELECT "WHERE p.id_no_blind = ?5 AND "    \
+                         "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND " \
+                         IN_SCOPE("p.node_code", 1) " AND p.id > ?3 "         \
+                         "ORDER BY p.id LIMIT ?4")                            \
+    SQL(PERSON_BY_PHONE, PERSON_ROW_SELECT "WHERE p.phone_blind = ?5 AND "    \
+                         "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND " \
+                         IN_SCOPE("p.node_code", 1) " AND p.id > ?3 "         \
+                         "ORDER BY p.id LIMIT ?4")                            \
+    SQL(PERSON_TOTAL, "SELECT count(*) FROM persons p WHERE p.node_code >= "  \
+                      "?2 AND p.node_code < ?2 || ':' AND "                   \
+                      IN_SCOPE("p.node_code", 1))                             \
+    SQL(PERSON_BY_TAG, "SELECT t.tag, count(*) FROM person_tags t WHERE "     \
+                       "t.node_code >= ?2 AND t.node_code < ?2 || ':' AND "   \
+                       IN_SCOPE("t.node_code", 1) " GROUP BY t.tag ORDER BY " \
+                       "count(*) DESC, t.tag")                                \
+    SQL(PERSON_BY_CHILD, "SELECT substr(p.node_code, 1, ?3) AS c, count(*) "  \
+                         "FROM persons p WHERE p.node_code >= ?2 AND "        \
+                         "p.node_code < ?2 || ':' AND length(p.node_code) "   \
+                         ">= ?3 AND " IN_SCOPE("p.node_code", 1)              \
+                         " GROUP BY c ORDER BY c")                            \
     SQL(PERSON_SEALED, "SELECT id_no_sealed, phone_sealed FROM persons "      \
                        "WHERE id = ?2 AND " IN_SCOPE("node_code", 1))         \
     SQL(BUILDING_INSERT, "INSERT INTO buildings(node_code, name, address, "   \
@@ -1599,22 +1621,87 @@ read_person_row_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
 
 static int
 sq_person_list(struct store *s, const struct store_scope *scope,
-               const char *node, int64_t after, int limit, struct gg_arena *a,
+               const struct store_person_filter *f, struct gg_arena *a,
                struct store_person_row **out, size_t *n, struct gg_err *err)
 {
     struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_PERSON_LIST);
+    enum sqlite_stmt id = f->id_blind      ? STMT_PERSON_BY_ID_NO
+                          : f->phone_blind ? STMT_PERSON_BY_PHONE
+                                           : STMT_PERSON_LIST;
+    STMT_OR_FAIL(sq, st, id);
     void *items = NULL;
     int rc;
 
     bind_text(st, 1, scope_json(a, scope));
-    bind_text(st, 2, node);
-    sqlite3_bind_int64(st, 3, after);
-    sqlite3_bind_int(st, 4, limit);
+    bind_text(st, 2, f->node);
+    sqlite3_bind_int64(st, 3, f->after);
+    sqlite3_bind_int(st, 4, f->limit);
+    if (f->id_blind || f->phone_blind) {
+        bind_blob(st, 5, f->id_blind ? f->id_blind : f->phone_blind, 16);
+    } else {
+        bind_text(st, 5, f->name_prefix);
+        bind_text(st, 6, f->tag);
+    }
     rc = sq_collect(sq, st, "person_list", a, sizeof(**out),
                     read_person_row_cb, &items, n, err);
     *out = items;
     return rc;
+}
+
+static void
+read_count_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_count *c = item;
+    c->key = col_text(a, st, 0);
+    c->count = sqlite3_column_int64(st, 1);
+}
+
+static int
+sq_person_counts(struct store *s, const struct store_scope *scope,
+                 const char *node, size_t child_len, struct gg_arena *a,
+                 int64_t *total, struct store_count **by_tag, size_t *n_tags,
+                 struct store_count **by_child, size_t *n_children,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    const char *json = scope_json(a, scope);
+    void *items = NULL;
+    int rc;
+
+    *by_tag = *by_child = NULL;
+    *n_tags = *n_children = 0;
+    {
+        STMT_OR_FAIL(sq, st, STMT_PERSON_TOTAL);
+        bind_text(st, 1, json);
+        bind_text(st, 2, node);
+        rc = sqlite3_step(st);
+        *total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return sq_fail(sq, rc, "person_total", err);
+    }
+    {
+        STMT_OR_FAIL(sq, st, STMT_PERSON_BY_TAG);
+        bind_text(st, 1, json);
+        bind_text(st, 2, node);
+        rc = sq_collect(sq, st, "person_by_tag", a, sizeof(**by_tag),
+                        read_count_cb, &items, n_tags, err);
+        *by_tag = items;
+        if (rc)
+            return rc;
+    }
+    if (!child_len)
+        return 0;
+    {
+        STMT_OR_FAIL(sq, st, STMT_PERSON_BY_CHILD);
+        bind_text(st, 1, json);
+        bind_text(st, 2, node);
+        sqlite3_bind_int(st, 3, (int)child_len);
+        rc = sq_collect(sq, st, "person_by_child", a, sizeof(**by_child),
+                        read_count_cb, &items, n_children, err);
+        *by_child = items;
+        return rc;
+    }
 }
 
 static int

@@ -178,6 +178,9 @@ class Matrix(unittest.TestCase):
                                   200),
                                  ("out", "/api/v1/persons?node=" + OUTSIDE,
                                   None, 200)],
+            "api_persons_stats": [
+                ("in", "/api/v1/persons/stats?node=" + node, None, 200),
+                ("out", "/api/v1/persons/stats?node=" + OUTSIDE, None, 200)],
             "api_persons_reveal": [
                 ("in", "/api/v1/persons/%d/reveal" % self.person_in(node),
                  {"fields": ["id_no", "phone"], "reason": "矩阵测试"}, 200),
@@ -261,6 +264,10 @@ class Matrix(unittest.TestCase):
                         if items:
                             problems.append((role, handler, label, got,
                                              "outside objects listed"))
+                    if handler == "api_persons_stats" and label == "out" \
+                            and r.json()["total"]:
+                        problems.append((role, handler, label, got,
+                                         "outside persons counted"))
                     if handler == "api_keys_list":
                         if any(k["node_code"] == OUTSIDE
                                for k in r.json()["items"]):
