@@ -69,6 +69,7 @@ api_ctx(struct http_req *req, struct account_ctx *ctx)
     /* Only reads may authenticate from the cache: a write sees the account
      * as the database has it now. */
     ctx->cache = is_write(req->method) ? NULL : api_thread(req)->sessions;
+    ctx->person_tags = app->cfg->person_tags;
     /* A user agent is shown back in the session list: keep it short and
      * printable. */
     if (ua && gg_utf8_valid(ua, strlen(ua)) && !gg_has_controls(ua, strlen(ua), 0))

@@ -188,3 +188,179 @@ api_persons_reveal(struct http_req *req, struct http_resp *resp,
                                         "phone", phone));
     return 0;
 }
+
+#define PERSON_MAX_TAGS 16
+
+/* Reads a person's fields from the body (all of them: a PUT replaces). */
+static int
+person_input_read(struct http_req *req, struct person_input *in,
+                  int64_t *version, struct gg_err *err)
+{
+    static const char *const keys[] = {
+        "version", "node_code", "household_id", "relation", "name", "sex",
+        "birth_date", "ethnic", "political", "residence", "id_no", "phone",
+        "moved_in", "moved_out", "tags", NULL};
+    static const struct {
+        const char *name;
+        size_t max;
+        size_t offset;
+    } text[] = {
+        {"node_code", 18, offsetof(struct person_input, node_code)},
+        {"relation", 2, offsetof(struct person_input, relation)},
+        {"name", 50, offsetof(struct person_input, name)},
+        {"sex", 1, offsetof(struct person_input, sex)},
+        {"birth_date", 10, offsetof(struct person_input, birth_date)},
+        {"ethnic", 2, offsetof(struct person_input, ethnic)},
+        {"political", 2, offsetof(struct person_input, political)},
+        {"residence", 20, offsetof(struct person_input, residence)},
+        {"id_no", 18, offsetof(struct person_input, id_no)},
+        {"phone", 13, offsetof(struct person_input, phone)},
+        {"moved_in", 10, offsetof(struct person_input, moved_in)},
+        {"moved_out", 10, offsetof(struct person_input, moved_out)},
+    };
+    json_t *tags = json_object_get(req->json, "tags"), *v;
+    const char **list;
+    size_t i;
+    int rc = gg_json_only_keys(req->json, keys, err);
+
+    memset(in, 0, sizeof(*in));
+    for (i = 0; !rc && i < GG_ARRAY_LEN(text); i++)
+        rc = gg_json_get_str(req->json, text[i].name, text[i].max,
+                             GG_JSON_OPTIONAL,
+                             (const char **)((char *)in + text[i].offset),
+                             err);
+    if (!rc)
+        rc = api_json_int(req->json, "household_id", 1, INT64_MAX, 0,
+                          &in->household_id, err);
+    if (!rc && version)
+        rc = api_json_int(req->json, "version", 1, INT64_MAX, 1, version,
+                          err);
+    if (rc)
+        return rc;
+    if (tags && (!json_is_array(tags) ||
+                 json_array_size(tags) > PERSON_MAX_TAGS))
+        return gg_failf(err, GG_EINVAL, "tags", MSG_FIELD_ARRAY, "%d",
+                        PERSON_MAX_TAGS);
+    list = gg_arena_alloc(req->arena,
+                          (json_array_size(tags) + 1) * sizeof(*list));
+    json_array_foreach(tags, i, v) {
+        if (!json_is_string(v))
+            return gg_fail(err, GG_EINVAL, "tags", MSG_FIELD_STRING);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(list[k], json_string_value(v)))
+                return gg_failf(err, GG_EINVAL, "tags", MSG_FIELD_CHOICE,
+                                "%.40s", list[k]);
+        list[i] = json_string_value(v);
+    }
+    in->tags = list;
+    in->n_tags = json_array_size(tags);
+    return 0;
+}
+
+static int
+answer_person(struct http_req *req, struct http_resp *resp, int64_t id,
+              int status, struct gg_err *err)
+{
+    struct store_person *p;
+    json_t *j;
+    int rc = store_person_record(api_store(req), &api_who(req)->scope, id,
+                                 req->arena, &p, err);
+    if (rc)
+        return rc;
+    j = person_json(p);
+    json_object_set_new(j, "id", json_integer(p->id));
+    json_object_set_new(j, "version", json_integer(p->version));
+    http_resp_json(resp, status, j);
+    return 0;
+}
+
+/* 201 the person, masked; 400 the first bad field; 409 the ID number is
+ * already recorded. */
+int
+api_persons_create(struct http_req *req, struct http_resp *resp,
+                   struct gg_err *err)
+{
+    struct person_input in;
+    struct account_ctx ctx;
+    int64_t id;
+    int rc = person_input_read(req, &in, NULL, err);
+
+    if (rc)
+        return rc;
+    api_ctx(req, &ctx);
+    rc = person_create(&ctx, api_who(req), &in, &id, err);
+    if (rc)
+        return rc;
+    return answer_person(req, resp, id, 201, err);
+}
+
+/* 200 the person, masked; 404 missing or outside my scope. */
+int
+api_persons_get(struct http_req *req, struct http_resp *resp,
+                struct gg_err *err)
+{
+    int64_t id;
+    int rc = api_param_id(req, "id", &id, err);
+    if (rc)
+        return rc;
+    return answer_person(req, resp, id, 200, err);
+}
+
+/* {version, ...every field}: 200 the person; id_no / phone absent keep
+ * what is recorded, "" clears it; 400; 404; 409 stale or ID taken. */
+int
+api_persons_update(struct http_req *req, struct http_resp *resp,
+                   struct gg_err *err)
+{
+    struct person_input in;
+    struct account_ctx ctx;
+    int64_t id, version = 0;
+    int rc = api_param_id(req, "id", &id, err);
+
+    if (!rc)
+        rc = person_input_read(req, &in, &version, err);
+    if (rc)
+        return rc;
+    api_ctx(req, &ctx);
+    rc = person_update(&ctx, api_who(req), id, version, &in, err);
+    if (rc)
+        return rc;
+    return answer_person(req, resp, id, 200, err);
+}
+
+/* 200 {"items":[change]} newest first, masked; 404 outside my scope. */
+int
+api_persons_history(struct http_req *req, struct http_resp *resp,
+                    struct gg_err *err)
+{
+    struct store_person_change *list;
+    struct store_person_row *row;
+    json_t *items;
+    int64_t id;
+    size_t n;
+    int rc = api_param_id(req, "id", &id, err);
+
+    if (!rc)
+        rc = store_person_get(api_store(req), &api_who(req)->scope, id,
+                              req->arena, &row, err);
+    if (!rc)
+        rc = store_person_history(api_store(req), &api_who(req)->scope, id,
+                                  req->arena, &list, &n, err);
+    if (rc)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *before = json_loads(list[i].before, 0, NULL);
+        json_t *after = json_loads(list[i].after, 0, NULL);
+        json_array_append_new(
+            items, json_pack("{s:I,s:o,s:I,s:s,s:o,s:o}", "id",
+                             (json_int_t)list[i].id, "at",
+                             api_time_json(list[i].at), "actor_id",
+                             (json_int_t)list[i].actor_id, "action",
+                             list[i].action, "before",
+                             before ? before : json_object(), "after",
+                             after ? after : json_object()));
+    }
+    http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}

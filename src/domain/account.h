@@ -74,6 +74,7 @@ struct account_ctx {
     const char *ip;
     const char *user_agent;
     struct account_cache *cache;
+    const char *person_tags; /* the configured tags, comma-separated */
 };
 
 /* Who is asking: built per request in its arena. */

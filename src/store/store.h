@@ -204,6 +204,7 @@ struct store_household {
 
 struct store_person {
     int64_t id;
+    int64_t version;       /* filled by reads; checked by updates */
     const char *node_code;
     int64_t household_id;  /* 0: none */
     const char *relation;  /* GB/T 4761 */
@@ -214,8 +215,17 @@ struct store_person {
     const char *political; /* GB/T 4762 */
     const char *residence; /* permanent registered floating overseas */
     struct store_sealed id_no, phone;
+    const char *moved_in, *moved_out; /* YYYY-MM-DD */
     const char *const *tags;
     size_t n_tags;
+};
+
+struct store_person_change {
+    int64_t id, person_id;
+    const char *node_code;
+    int64_t at, actor_id;
+    const char *action; /* create update */
+    const char *before, *after; /* JSON snapshots, masked */
 };
 
 struct store_org {
@@ -488,6 +498,26 @@ struct store_migration {
                         int64_t id, struct gg_arena *a,                       \
                         struct store_person_row **out, struct gg_err *err),   \
       (s, scope, id, a, out, err))                                            \
+    /* One person's whole record (sealed fields as stored), in scope. */    \
+    X(int, person_record, (struct store * s, const struct store_scope *scope, \
+                           int64_t id, struct gg_arena *a,                    \
+                           struct store_person **out, struct gg_err *err),    \
+      (s, scope, id, a, out, err))                                            \
+    /* Replaces a person's record and tags; checks and bumps p->version. */  \
+    X(int, person_update, (struct store * s, const struct store_person *p,    \
+                           int64_t now, struct gg_err *err), (s, p, now, err)) \
+    X(int, person_history_add, (struct store * s,                             \
+                                const struct store_person_change *c,          \
+                                struct gg_err *err), (s, c, err))             \
+    X(int, person_history, (struct store * s, const struct store_scope *scope, \
+                            int64_t id, struct gg_arena *a,                   \
+                            struct store_person_change **out, size_t *n,      \
+                            struct gg_err *err),                              \
+      (s, scope, id, a, out, n, err))                                         \
+    /* The node of a household, when in scope. */                            \
+    X(int, household_node, (struct store * s, const struct store_scope *scope, \
+                            int64_t id, struct gg_arena *a, const char **node, \
+                            struct gg_err *err), (s, scope, id, a, node, err)) \
     /* One person's sealed ID and phone numbers, when in scope. */           \
     X(int, person_sealed, (struct store * s, const struct store_scope *scope, \
                            int64_t id, struct gg_arena *a,                    \

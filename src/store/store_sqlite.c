@@ -234,8 +234,36 @@
                        "relation, name, sex, birth_date, ethnic, political, " \
                        "residence, id_no_sealed, id_no_blind, id_no_mask, "   \
                        "phone_sealed, phone_blind, phone_mask, created_at, "  \
-                       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
-                       "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)")         \
+                       "updated_at, moved_in, moved_out) VALUES (?1, ?2, "    \
+                       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, " \
+                       "?15, ?16, ?16, ?17, ?18)")                            \
+    SQL(PERSON_UPDATE, "UPDATE persons SET node_code = ?1, household_id = "   \
+                       "?2, relation = ?3, name = ?4, sex = ?5, birth_date = " \
+                       "?6, ethnic = ?7, political = ?8, residence = ?9, "    \
+                       "id_no_sealed = ?10, id_no_blind = ?11, id_no_mask = " \
+                       "?12, phone_sealed = ?13, phone_blind = ?14, "         \
+                       "phone_mask = ?15, updated_at = ?16, moved_in = ?17, " \
+                       "moved_out = ?18, version = version + 1 WHERE id = "   \
+                       "?19 AND version = ?20")                               \
+    SQL(PERSON_TAGS_CLEAR, "DELETE FROM person_tags WHERE person_id = ?1")    \
+    SQL(PERSON_RECORD, "SELECT id, version, node_code, household_id, "        \
+                       "relation, name, sex, birth_date, ethnic, political, " \
+                       "residence, id_no_sealed, id_no_blind, id_no_mask, "   \
+                       "phone_sealed, phone_blind, phone_mask, moved_in, "    \
+                       "moved_out, (SELECT group_concat(tag, ',') FROM "      \
+                       "person_tags t WHERE t.person_id = persons.id) FROM "  \
+                       "persons WHERE id = ?2 AND " IN_SCOPE("node_code", 1))  \
+    SQL(PERSON_HISTORY_ADD, "INSERT INTO person_history(person_id, "          \
+                            "node_code, at, actor_id, action, before, after) " \
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")            \
+    SQL(PERSON_HISTORY, "SELECT h.id, h.person_id, h.node_code, h.at, "       \
+                        "coalesce(h.actor_id, 0), h.action, h.before, "       \
+                        "h.after FROM person_history h JOIN persons p ON "    \
+                        "p.id = h.person_id WHERE h.person_id = ?2 AND "      \
+                        IN_SCOPE("p.node_code", 1) " ORDER BY h.id DESC "     \
+                        "LIMIT 500")                                          \
+    SQL(HOUSEHOLD_NODE, "SELECT node_code FROM households WHERE id = ?2 AND " \
+                        IN_SCOPE("node_code", 1))                             \
     SQL(PERSON_TAG_INSERT, "INSERT INTO person_tags(person_id, tag, "         \
                            "node_code) VALUES (?1, ?2, ?3)")                  \
     SQL(ORG_INSERT, "INSERT INTO organisations(node_code, kind, name, "       \
@@ -325,6 +353,24 @@ sq_exec(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
         return sq_fail(sq, rc, stmt_name[id], err);
     return 0;
 }
+
+/* Runs a statement that changes rows; GG_ENOTFOUND when none changed. */
+static int
+sq_change(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
+          int missing, struct gg_err *err)
+{
+    int rc = sq_exec(sq, st, id, err);
+    if (!rc && !sqlite3_changes(sq->db))
+        return gg_fail(err, missing, "", missing == GG_ECONFLICT
+                                             ? MSG_CONFLICT
+                                             : MSG_NOT_FOUND);
+    return rc;
+}
+
+#define STMT_OR_FAIL(sq, st, id)                                              \
+    sqlite3_stmt *st = sq_stmt(sq, id, err);                                  \
+    if (!st)                                                                  \
+    return GG_ESTORE
 
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -1020,17 +1066,10 @@ bind_sealed(sqlite3_stmt *st, int i, const struct store_sealed *v)
     bind_text(st, i + 2, v->mask);
 }
 
-static int
-sq_person_insert(struct store *s, const struct store_person *p, int64_t now,
-                 int64_t *id, struct gg_err *err)
+/* Binds ?1..?18 of PERSON_INSERT / PERSON_UPDATE. */
+static void
+bind_person(sqlite3_stmt *st, const struct store_person *p, int64_t now)
 {
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_PERSON_INSERT, err);
-    int64_t pid;
-    int rc;
-
-    if (!st)
-        return GG_ESTORE;
     bind_text(st, 1, p->node_code);
     bind_id(st, 2, p->household_id);
     bind_text(st, 3, p->relation);
@@ -1043,13 +1082,18 @@ sq_person_insert(struct store *s, const struct store_person *p, int64_t now,
     bind_sealed(st, 10, &p->id_no);
     bind_sealed(st, 13, &p->phone);
     sqlite3_bind_int64(st, 16, now);
-    rc = sq_insert_id(sq, st, STMT_PERSON_INSERT, &pid, err);
-    if (rc)
-        return rc;
+    bind_text(st, 17, p->moved_in);
+    bind_text(st, 18, p->moved_out);
+}
+
+static int
+sq_person_tags(struct sqlite_store *sq, int64_t pid,
+               const struct store_person *p, struct gg_err *err)
+{
+    int rc;
+
     for (size_t i = 0; i < p->n_tags; i++) {
-        st = sq_stmt(sq, STMT_PERSON_TAG_INSERT, err);
-        if (!st)
-            return GG_ESTORE;
+        STMT_OR_FAIL(sq, st, STMT_PERSON_TAG_INSERT);
         sqlite3_bind_int64(st, 1, pid);
         bind_text(st, 2, p->tags[i]);
         bind_text(st, 3, p->node_code);
@@ -1057,9 +1101,193 @@ sq_person_insert(struct store *s, const struct store_person *p, int64_t now,
         if (rc)
             return rc;
     }
-    if (id)
-        *id = pid;
     return 0;
+}
+
+static int
+sq_person_insert(struct store *s, const struct store_person *p, int64_t now,
+                 int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_INSERT);
+    int64_t pid;
+    int rc;
+
+    bind_person(st, p, now);
+    rc = sq_insert_id(sq, st, STMT_PERSON_INSERT, &pid, err);
+    if (!rc)
+        rc = sq_person_tags(sq, pid, p, err);
+    if (!rc && id)
+        *id = pid;
+    return rc;
+}
+
+static int
+sq_person_update(struct store *s, const struct store_person *p, int64_t now,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    int rc;
+
+    {
+        STMT_OR_FAIL(sq, st, STMT_PERSON_UPDATE);
+        bind_person(st, p, now);
+        sqlite3_bind_int64(st, 19, p->id);
+        sqlite3_bind_int64(st, 20, p->version);
+        rc = sq_change(sq, st, STMT_PERSON_UPDATE, GG_ECONFLICT, err);
+        if (rc)
+            return rc;
+    }
+    {
+        STMT_OR_FAIL(sq, st, STMT_PERSON_TAGS_CLEAR);
+        sqlite3_bind_int64(st, 1, p->id);
+        rc = sq_exec(sq, st, STMT_PERSON_TAGS_CLEAR, err);
+        if (rc)
+            return rc;
+    }
+    return sq_person_tags(sq, p->id, p, err);
+}
+
+static struct store_sealed
+col_sealed(struct gg_arena *a, sqlite3_stmt *st, int i)
+{
+    struct store_sealed v = {0};
+    struct store_blob sealed = col_blob(a, st, i);
+    struct store_blob blind = col_blob(a, st, i + 1);
+    v.sealed = sealed.data;
+    v.sealed_len = sealed.len;
+    v.blind = blind.data;
+    v.mask = col_text(a, st, i + 2);
+    return v;
+}
+
+static void
+read_person_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_person *p = item;
+    const char *tags = col_text(a, st, 19);
+    const char **list;
+    size_t n = 0;
+
+    p->id = sqlite3_column_int64(st, 0);
+    p->version = sqlite3_column_int64(st, 1);
+    p->node_code = col_text(a, st, 2);
+    p->household_id = sqlite3_column_int64(st, 3);
+    p->relation = col_text(a, st, 4);
+    p->name = col_text(a, st, 5);
+    p->sex = col_text(a, st, 6);
+    p->birth_date = col_text(a, st, 7);
+    p->ethnic = col_text(a, st, 8);
+    p->political = col_text(a, st, 9);
+    p->residence = col_text(a, st, 10);
+    p->id_no = col_sealed(a, st, 11);
+    p->phone = col_sealed(a, st, 14);
+    p->moved_in = col_text(a, st, 17);
+    p->moved_out = col_text(a, st, 18);
+    list = gg_arena_alloc(a, (tags ? strlen(tags) / 2 + 2 : 1) *
+                                 sizeof(*list));
+    for (char *t = (char *)tags; t && *t;) {
+        char *comma = strchr(t, ',');
+        list[n++] = t;
+        if (!comma)
+            break;
+        *comma = '\0';
+        t = comma + 1;
+    }
+    p->tags = list;
+    p->n_tags = n;
+}
+
+static int
+sq_person_record(struct store *s, const struct store_scope *scope, int64_t id,
+                 struct gg_arena *a, struct store_person **out,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_RECORD);
+    void *item;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_one(sq, st, "person_record", a, sizeof(**out), read_person_cb,
+                &item, err);
+    *out = item;
+    return rc;
+}
+
+static int
+sq_person_history_add(struct store *s, const struct store_person_change *c,
+                      struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_HISTORY_ADD);
+    sqlite3_bind_int64(st, 1, c->person_id);
+    bind_text(st, 2, c->node_code);
+    sqlite3_bind_int64(st, 3, c->at);
+    bind_id(st, 4, c->actor_id);
+    bind_text(st, 5, c->action);
+    bind_text(st, 6, c->before);
+    bind_text(st, 7, c->after);
+    return sq_exec(sq, st, STMT_PERSON_HISTORY_ADD, err);
+}
+
+static void
+read_person_change_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_person_change *c = item;
+    c->id = sqlite3_column_int64(st, 0);
+    c->person_id = sqlite3_column_int64(st, 1);
+    c->node_code = col_text(a, st, 2);
+    c->at = sqlite3_column_int64(st, 3);
+    c->actor_id = sqlite3_column_int64(st, 4);
+    c->action = col_text(a, st, 5);
+    c->before = col_text(a, st, 6);
+    c->after = col_text(a, st, 7);
+}
+
+static int
+sq_person_history(struct store *s, const struct store_scope *scope,
+                  int64_t id, struct gg_arena *a,
+                  struct store_person_change **out, size_t *n,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PERSON_HISTORY);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_collect(sq, st, "person_history", a, sizeof(**out),
+                    read_person_change_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_household_node(struct store *s, const struct store_scope *scope,
+                  int64_t id, struct gg_arena *a, const char **node,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_HOUSEHOLD_NODE);
+    int rc;
+
+    *node = NULL;
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *node = col_text(a, st, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "household_id", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, "household_node", err);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int
@@ -1097,24 +1325,6 @@ sq_grid_member_insert(struct store *s, const struct store_grid_member *m,
 }
 
 /* ---- account security ---- */
-
-/* Runs a statement that changes rows; GG_ENOTFOUND when none changed. */
-static int
-sq_change(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
-          int missing, struct gg_err *err)
-{
-    int rc = sq_exec(sq, st, id, err);
-    if (!rc && !sqlite3_changes(sq->db))
-        return gg_fail(err, missing, "", missing == GG_ECONFLICT
-                                             ? MSG_CONFLICT
-                                             : MSG_NOT_FOUND);
-    return rc;
-}
-
-#define STMT_OR_FAIL(sq, st, id)                                              \
-    sqlite3_stmt *st = sq_stmt(sq, id, err);                                  \
-    if (!st)                                                                  \
-    return GG_ESTORE
 
 static int
 sq_account_login_failed(struct store *s, int64_t id, int64_t now, int limit,

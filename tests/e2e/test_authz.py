@@ -112,6 +112,15 @@ class Matrix(unittest.TestCase):
         self.con.commit()
         return code
 
+    def person_body(self, node):
+        """The current record of the first person under node, as a PUT."""
+        pid, version, name, residence = self.con.execute(
+            "select id, version, name, residence from persons where "
+            "node_code >= ? and node_code < ? || ':' order by id limit 1",
+            (node, node)).fetchone()
+        return {"version": version, "node_code": node, "name": name,
+                "residence": residence}
+
     def version(self, code):
         return self.con.execute("select version from nodes where code = ?",
                                 (code,)).fetchone()[0]
@@ -178,6 +187,29 @@ class Matrix(unittest.TestCase):
                                   200),
                                  ("out", "/api/v1/persons?node=" + OUTSIDE,
                                   None, 200)],
+            "api_persons_create": [
+                ("in", "/api/v1/persons",
+                 {"node_code": "370902001007001", "name": "矩阵%d" % n,
+                  "residence": "permanent"}, 201),
+                ("out", "/api/v1/persons",
+                 {"node_code": OUTSIDE, "name": "x",
+                  "residence": "permanent"}, 400)],
+            "api_persons_get": [
+                ("in", "/api/v1/persons/%d" % self.person_in(node), None, 200),
+                ("out", "/api/v1/persons/%d" % self.out_person, None, 404)],
+            "api_persons_update": [
+                ("in", "/api/v1/persons/%d" % self.person_in(
+                    "370902001007001"),
+                 dict(self.person_body("370902001007001"),
+                      name="矩阵%d" % n), 200),
+                ("out", "/api/v1/persons/%d" % self.out_person,
+                 {"version": 1, "node_code": OUTSIDE, "name": "x",
+                  "residence": "permanent"}, 404)],
+            "api_persons_history": [
+                ("in", "/api/v1/persons/%d/history" % self.person_in(node),
+                 None, 200),
+                ("out", "/api/v1/persons/%d/history" % self.out_person, None,
+                 404)],
             "api_persons_stats": [
                 ("in", "/api/v1/persons/stats?node=" + node, None, 200),
                 ("out", "/api/v1/persons/stats?node=" + OUTSIDE, None, 200)],
