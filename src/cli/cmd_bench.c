@@ -1,8 +1,10 @@
-/* cmd_bench.c - gridgov bench hash: single costs that benchmarks quote
- * (bench/auth.sh). Prints one "key=value" line. */
+/* cmd_bench.c - gridgov bench hash | grid-lookup: single costs that the
+ * benchmarks quote (bench/auth.sh, bench/grid_lookup.sh). Prints one
+ * "key=value ..." line. */
 #include "core/gg.h"
 #include "core/gg_crypto.h"
 #include "core/gg_time.h"
+#include "cli/bench_geo.h"
 #include "cli/cli.h"
 
 int
@@ -14,6 +16,9 @@ cmd_bench(int argc, char **argv)
     uint64_t best = UINT64_MAX;
     int done, rc;
 
+    /* grid-lookup parses its own options. */
+    if (argc > 0 && !strcmp(argv[0], "grid-lookup"))
+        return bench_grid_lookup(argc, argv);
     rc = cli_parse("bench", NULL, 0, argc, argv, &args, &done);
     if (rc || done)
         return rc;
