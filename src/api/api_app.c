@@ -204,6 +204,17 @@ api_time_json(int64_t unix_s)
     return json_string(iso);
 }
 
+json_t *
+api_change_json(int64_t id, int64_t at, int64_t actor_id, const char *action,
+                const char *before, const char *after)
+{
+    json_t *b = json_loads(before, 0, NULL), *a = json_loads(after, 0, NULL);
+    return json_pack("{s:I,s:o,s:I,s:s,s:o,s:o}", "id", (json_int_t)id, "at",
+                     api_time_json(at), "actor_id", (json_int_t)actor_id,
+                     "action", action, "before", b ? b : json_object(),
+                     "after", a ? a : json_object());
+}
+
 int
 api_parse_time(const char *s, int64_t *out)
 {

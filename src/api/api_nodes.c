@@ -236,18 +236,11 @@ api_nodes_history(struct http_req *req, struct http_resp *resp,
             return rc;
     }
     items = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *before = json_loads(list[i].before, 0, NULL);
-        json_t *after = json_loads(list[i].after, 0, NULL);
+    for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            items, json_pack("{s:I,s:o,s:I,s:s,s:o,s:o}", "id",
-                             (json_int_t)list[i].id, "at",
-                             api_time_json(list[i].at), "actor_id",
-                             (json_int_t)list[i].actor_id, "action",
-                             list[i].action, "before",
-                             before ? before : json_object(), "after",
-                             after ? after : json_object()));
-    }
+            items, api_change_json(list[i].id, list[i].at, list[i].actor_id,
+                                   list[i].action, list[i].before,
+                                   list[i].after));
     http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
     return 0;
 }
