@@ -98,10 +98,11 @@ int api_id_action(struct http_req *req, struct http_resp *resp,
 json_t *api_node_json(const struct store_node *n);
 json_t *api_me_json(const struct account_who *who);
 json_t *api_time_json(int64_t unix_s); /* ISO-8601 string, or null for 0 */
-/* One entry of a record's history: before and after are JSON texts. */
-json_t *api_change_json(int64_t id, int64_t at, int64_t actor_id,
-                        const char *action, const char *before,
-                        const char *after);
+/* 200 {"items":[change]}: the history of one record, newest first; the
+ * caller has checked that the record is in the caller's scope. */
+int api_history(struct http_req *req, struct http_resp *resp,
+                const char *kind, int64_t record_id, struct gg_err *err)
+    __attribute__((warn_unused_result));
 /* ISO-8601 date or date-time ("2026-11-23", "2026-11-23T08:00:00Z",
  * "...T16:00:00.000+08:00") into unix seconds; GG_EINVAL otherwise. */
 int api_parse_time(const char *s, int64_t *out)

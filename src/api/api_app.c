@@ -204,15 +204,37 @@ api_time_json(int64_t unix_s)
     return json_string(iso);
 }
 
-json_t *
-api_change_json(int64_t id, int64_t at, int64_t actor_id, const char *action,
-                const char *before, const char *after)
+/* A stored snapshot, or null when there is none. */
+static json_t *
+snapshot_json(const char *text)
 {
-    json_t *b = json_loads(before, 0, NULL), *a = json_loads(after, 0, NULL);
-    return json_pack("{s:I,s:o,s:I,s:s,s:o,s:o}", "id", (json_int_t)id, "at",
-                     api_time_json(at), "actor_id", (json_int_t)actor_id,
-                     "action", action, "before", b ? b : json_object(),
-                     "after", a ? a : json_object());
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    return j ? j : json_null();
+}
+
+int
+api_history(struct http_req *req, struct http_resp *resp, const char *kind,
+            int64_t record_id, struct gg_err *err)
+{
+    struct store_change *list;
+    json_t *items;
+    size_t n;
+    int rc = store_history_list(api_store(req), kind, record_id, req->arena,
+                                &list, &n, err);
+    if (rc)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            items,
+            json_pack("{s:I,s:o,s:I,s:s?,s:s,s:o,s:o}", "id",
+                      (json_int_t)list[i].id, "at", api_time_json(list[i].at),
+                      "actor_id", (json_int_t)list[i].actor_id, "actor",
+                      list[i].actor, "action", list[i].action, "before",
+                      snapshot_json(list[i].before), "after",
+                      snapshot_json(list[i].after)));
+    http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+    return 0;
 }
 
 int

@@ -210,37 +210,18 @@ api_nodes_retire(struct http_req *req, struct http_resp *resp,
     return rc;
 }
 
-/* 200 {"items":[change]}: newest first; 404 outside my scope. */
+/* 200 {"items":[change]}: newest first, also for a retired node; 404
+ * outside my scope. */
 int
 api_nodes_history(struct http_req *req, struct http_resp *resp,
                   struct gg_err *err)
 {
     const char *code = http_param(req, "code");
-    struct store_node_change *list;
-    json_t *items;
-    size_t n;
-    int rc;
+    int rc = node_code_check(code, NULL, "code", err);
 
-    rc = node_code_check(code, NULL, "code", err);
-    if (!rc)
-        rc = store_node_history(api_store(req), &api_who(req)->scope, code,
-                                req->arena, &list, &n, err);
     if (rc)
         return rc;
-    if (!n) {
-        /* No changes yet: still 404 unless the node is there for me. */
-        struct store_node *node;
-        rc = store_node_get(api_store(req), &api_who(req)->scope, code,
-                            req->arena, &node, err);
-        if (rc)
-            return rc;
-    }
-    items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            items, api_change_json(list[i].id, list[i].at, list[i].actor_id,
-                                   list[i].action, list[i].before,
-                                   list[i].after));
-    http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    if (!store_scope_covers(&api_who(req)->scope, code))
+        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    return api_history(req, resp, "node", strtoll(code, NULL, 10), err);
 }

@@ -333,27 +333,12 @@ int
 api_persons_history(struct http_req *req, struct http_resp *resp,
                     struct gg_err *err)
 {
-    struct store_person_change *list;
     struct store_person_row *row;
-    json_t *items;
     int64_t id;
-    size_t n;
     int rc = api_param_id(req, "id", &id, err);
 
     if (!rc)
         rc = store_person_get(api_store(req), &api_who(req)->scope, id,
                               req->arena, &row, err);
-    if (!rc)
-        rc = store_person_history(api_store(req), &api_who(req)->scope, id,
-                                  req->arena, &list, &n, err);
-    if (rc)
-        return rc;
-    items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            items, api_change_json(list[i].id, list[i].at, list[i].actor_id,
-                                   list[i].action, list[i].before,
-                                   list[i].after));
-    http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    return rc ? rc : api_history(req, resp, "person", id, err);
 }

@@ -223,36 +223,50 @@ community(struct demo_ctx *c, const struct demo_community *dc,
                   dc->grid_names[g - 1]);
     }
     for (int b = 0; !rc && b < dc->buildings; b++) {
-        struct store_building bl = {0};
+        struct store_record bl = {0};
+        struct store_value *bv = bl.v;
         int share = households_left / (dc->buildings - b);
         int units = share > 16 ? 2 : 1, floors = 6;
 
         snprintf(grid, sizeof(grid), "%s%03d", dc->code,
                  b * dc->grids / dc->buildings + 1);
         bl.node_code = gg_arena_strdup(c->a, grid);
-        bl.name = gg_arena_printf(c->a, "%d号楼", b + 1);
-        bl.address = gg_arena_printf(c->a, "%s%d号楼", dc->address_prefix,
-                                     b + 1);
-        bl.kind = "residential";
-        bl.floors = floors;
-        bl.units = units;
-        bl.lon = dc->lon + (b % 8) * 0.0006;
-        bl.lat = dc->lat + (b / 8) * 0.0005;
+        bv[STORE_F_BUILDING_name] = (struct store_value){
+            .set = 1, .s = gg_arena_printf(c->a, "%d号楼", b + 1)};
+        bv[STORE_F_BUILDING_address] = (struct store_value){
+            .set = 1, .s = gg_arena_printf(c->a, "%s%d号楼",
+                                           dc->address_prefix, b + 1)};
+        bv[STORE_F_BUILDING_kind] = (struct store_value){.set = 1,
+                                                         .s = "residential"};
+        bv[STORE_F_BUILDING_floors] = (struct store_value){.set = 1,
+                                                           .i = floors};
+        bv[STORE_F_BUILDING_units] = (struct store_value){.set = 1,
+                                                          .i = units};
+        bv[STORE_F_BUILDING_lon] = (struct store_value){
+            .set = 1, .r = dc->lon + (b % 8) * 0.0006};
+        bv[STORE_F_BUILDING_lat] = (struct store_value){
+            .set = 1, .r = dc->lat + (b / 8) * 0.0005};
         c->stats->buildings++;
-        rc = store_building_insert(c->s, &bl, c->now, &bid, c->err);
+        rc = store_record_insert(c->s, STORE_KIND_BUILDING, &bl, c->now, &bid,
+                                 c->err);
         for (int h = 0; !rc && h < share; h++) {
-            struct store_household hh = {0};
+            struct store_record hh = {0};
             int per_unit = (share + units - 1) / units;
             int in_unit = h % per_unit;
             int members;
 
             hh.node_code = bl.node_code;
-            hh.building_id = bid;
-            hh.unit_no = h / per_unit + 1;
-            hh.room = gg_arena_printf(c->a, "%d%02d", in_unit / 2 + 1,
-                                      in_unit % 2 + 1);
+            hh.v[STORE_F_HOUSEHOLD_building_id] = (struct store_value){
+                .set = 1, .i = bid};
+            hh.v[STORE_F_HOUSEHOLD_unit_no] = (struct store_value){
+                .set = 1, .i = h / per_unit + 1};
+            hh.v[STORE_F_HOUSEHOLD_room] = (struct store_value){
+                .set = 1, .s = gg_arena_printf(c->a, "%d%02d",
+                                               in_unit / 2 + 1,
+                                               in_unit % 2 + 1)};
             c->stats->households++;
-            rc = store_household_insert(c->s, &hh, c->now, &hid, c->err);
+            rc = store_record_insert(c->s, STORE_KIND_HOUSEHOLD, &hh, c->now,
+                                     &hid, c->err);
             if (rc)
                 break;
             if (dc->residents) {
@@ -272,22 +286,28 @@ community(struct demo_ctx *c, const struct demo_community *dc,
             c->progress(c->progress_ctx, name, b + 1, dc->buildings);
     }
     for (int e = 0; !rc && e < dc->enterprises; e++) {
-        struct store_org o = {0};
+        struct store_record o = {0};
         char credit[CREDITCODE_LEN + 1];
 
         creditcode_make('9', '1', dc->district_code,
                         (unsigned)(71530000 + e * 37), credit);
         snprintf(grid, sizeof(grid), "%s%03d", dc->code, e % dc->grids + 1);
         o.node_code = gg_arena_strdup(c->a, grid);
-        o.kind = "enterprise";
-        o.name = gg_arena_printf(c->a, "%s%s%s", PICK(&c->rng, org_words),
-                                 PICK(&c->rng, org_words),
-                                 PICK(&c->rng, org_trades));
-        o.credit_code = gg_arena_strdup(c->a, credit);
-        o.address = gg_arena_printf(c->a, "%s%d号", dc->address_prefix,
-                                    100 + e);
+        o.v[STORE_F_ORG_kind] = (struct store_value){.set = 1,
+                                                     .s = "enterprise"};
+        o.v[STORE_F_ORG_name] = (struct store_value){
+            .set = 1, .s = gg_arena_printf(c->a, "%s%s%s",
+                                           PICK(&c->rng, org_words),
+                                           PICK(&c->rng, org_words),
+                                           PICK(&c->rng, org_trades))};
+        o.v[STORE_F_ORG_credit_code] = (struct store_value){
+            .set = 1, .s = gg_arena_strdup(c->a, credit)};
+        o.v[STORE_F_ORG_address] = (struct store_value){
+            .set = 1, .s = gg_arena_printf(c->a, "%s%d号",
+                                           dc->address_prefix, 100 + e)};
         c->stats->orgs++;
-        rc = store_org_insert(c->s, &o, c->now, NULL, c->err);
+        rc = store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, NULL,
+                                 c->err);
     }
     return rc;
 }
@@ -303,7 +323,7 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
     for (int g = 1; !rc && g <= dc->grids; g++) {
         snprintf(grid, sizeof(grid), "%s%03d", dc->code, g);
         for (int k = 0; !rc && k <= dc->grid_workers_per_grid; k++) {
-            struct store_grid_member m = {0};
+            struct store_roster m = {0};
             const char *name, *post, *role, *user;
             struct account_grant grant[1];
             int64_t pid, aid;
@@ -326,8 +346,9 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
             m.node_code = gg_arena_strdup(c->a, grid);
             m.person_id = pid;
             m.post = post;
+            m.since = c->now;
             c->stats->grid_members++;
-            rc = store_grid_member_insert(c->s, &m, c->now, c->err);
+            rc = store_roster_insert(c->s, &m, NULL, c->err);
             if (rc)
                 break;
             grant[0].role = role;

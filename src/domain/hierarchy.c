@@ -24,16 +24,18 @@ record(const struct account_ctx *ctx, const struct account_who *who,
        const char *code, const char *action, const char *before,
        const char *after, int rc, struct gg_err *err)
 {
-    struct store_node_change c = {0};
+    struct store_change c = {0};
 
     if (!rc) {
+        c.kind = "node";
+        c.record_id = strtoll(code, NULL, 10);
         c.node_code = code;
         c.at = ctx->now;
         c.actor_id = who->account_id;
         c.action = action;
         c.before = before;
         c.after = after;
-        rc = store_node_history_add(ctx->s, &c, err);
+        rc = store_history_add(ctx->s, &c, err);
     }
     if (!rc)
         rc = store_commit(ctx->s, err);
@@ -176,13 +178,8 @@ hierarchy_move(const struct account_ctx *ctx, const struct account_who *who,
     after = *before;
     after.code = new_code;
     after.parent_code = new_parent;
-    /* Both codes keep the change in their history. */
-    if (!rc) {
-        struct store_node_change c = {0, code, ctx->now, who->account_id,
-                                      "move", snapshot(ctx, before),
-                                      snapshot(ctx, &after)};
-        rc = store_node_history_add(ctx->s, &c, err);
-    }
+    /* The node's history moved with it (record_history follows the code);
+     * the move itself is its newest entry. */
     rc = record(ctx, who, new_code, "move", snapshot(ctx, before),
                 snapshot(ctx, &after), rc, err);
     if (rc)

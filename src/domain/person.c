@@ -244,7 +244,7 @@ save(const struct account_ctx *ctx, const struct account_who *who,
      struct store_person *p, const struct store_person *old, int64_t *id,
      struct gg_err *err)
 {
-    struct store_person_change c = {0};
+    struct store_change c = {0};
     int rc = store_begin(ctx->s, err);
 
     if (rc)
@@ -255,14 +255,15 @@ save(const struct account_ctx *ctx, const struct account_who *who,
         gg_fail(err, GG_ECONFLICT, err->msg == MSG_DUPLICATE ? "id_no" : "version",
                 err->msg == MSG_DUPLICATE ? MSG_IDCARD_TAKEN : MSG_CONFLICT);
     if (!rc) {
-        c.person_id = old ? old->id : *id;
+        c.kind = "person";
+        c.record_id = old ? old->id : *id;
         c.node_code = p->node_code;
         c.at = ctx->now;
         c.actor_id = who->account_id;
         c.action = old ? "update" : "create";
         c.before = snapshot_text(ctx, old);
         c.after = snapshot_text(ctx, p);
-        rc = store_person_history_add(ctx->s, &c, err);
+        rc = store_history_add(ctx->s, &c, err);
     }
     if (!rc)
         rc = store_commit(ctx->s, err);

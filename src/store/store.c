@@ -59,6 +59,26 @@ store_time_ns(void)
     return atomic_load_explicit(&store_ns, memory_order_relaxed);
 }
 
+#define FIELD(n, t) {#n, STORE_##t},
+static const struct store_field building_fields[] = {
+    STORE_BUILDING_FIELDS(FIELD)};
+static const struct store_field household_fields[] = {
+    STORE_HOUSEHOLD_FIELDS(FIELD)};
+static const struct store_field org_fields[] = {STORE_ORG_FIELDS(FIELD)};
+static const struct store_field party_org_fields[] = {
+    STORE_PARTY_ORG_FIELDS(FIELD)};
+#undef FIELD
+
+const struct store_field *const store_kind_fields[STORE_KIND__COUNT] = {
+    building_fields, household_fields, org_fields, party_org_fields};
+const size_t store_kind_nfields[STORE_KIND__COUNT] = {
+    GG_ARRAY_LEN(building_fields), GG_ARRAY_LEN(household_fields),
+    GG_ARRAY_LEN(org_fields), GG_ARRAY_LEN(party_org_fields)};
+const char *const store_kind_name[STORE_KIND__COUNT] = {
+    "building", "household", "organisation", "party_org"};
+_Static_assert(GG_ARRAY_LEN(org_fields) <= STORE_FIELDS_MAX,
+               "STORE_FIELDS_MAX too small");
+
 static const char *const level_names[NODE__COUNT] = {
     [NODE_PROVINCE] = "province", [NODE_CITY] = "city",
     [NODE_DISTRICT] = "district", [NODE_STREET] = "street",
@@ -82,4 +102,13 @@ store_node_level_parse(const char *name, enum store_node_level *out)
         }
     }
     return GG_EINVAL;
+}
+
+int
+store_scope_covers(const struct store_scope *scope, const char *code)
+{
+    for (size_t i = 0; code && i < scope->n; i++)
+        if (!strncmp(code, scope->prefixes[i], strlen(scope->prefixes[i])))
+            return 1;
+    return 0;
 }

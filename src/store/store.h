@@ -70,13 +70,19 @@ struct store_node {
     int64_t version;
 };
 
-struct store_node_change {
+/* One entry of a record's history (record_history): nodes, persons,
+ * buildings, households, organisations and party organisations alike.
+ * record_id is the row id, or for a node its code as a number. */
+struct store_change {
     int64_t id;
+    const char *kind; /* node person building household organisation party_org */
+    int64_t record_id;
     const char *node_code;
     int64_t at;
     int64_t actor_id;
-    const char *action; /* create rename chief move retire */
-    const char *before, *after; /* JSON snapshots */
+    const char *action;         /* create update rename move retire ... */
+    const char *before, *after; /* JSON snapshots (masked); NULL: none */
+    const char *actor;          /* reads: the actor's display name */
 };
 
 struct store_blob {
@@ -167,6 +173,9 @@ struct store_person_filter {
     const unsigned char *id_blind;   /* GG_BLIND_BYTES: exact ID number */
     const unsigned char *phone_blind; /* exact phone number */
     const char *tag;
+    const char *address;             /* substring of the building address */
+    int64_t building;                /* persons living in this building */
+    int64_t household;               /* the members of this household */
     int64_t after;                   /* keyset: ids greater than this */
     int limit;
 };
@@ -182,24 +191,6 @@ struct store_sealed {
     size_t sealed_len;
     const unsigned char *blind; /* GG_BLIND_BYTES */
     const char *mask;
-};
-
-struct store_building {
-    int64_t id;
-    const char *node_code;
-    const char *name;
-    const char *address;
-    const char *kind;
-    int floors, units;
-    double lon, lat;
-};
-
-struct store_household {
-    int64_t id;
-    const char *node_code;
-    int64_t building_id;
-    int unit_no;
-    const char *room;
 };
 
 struct store_person {
@@ -220,27 +211,147 @@ struct store_person {
     size_t n_tags;
 };
 
-struct store_person_change {
-    int64_t id, person_id;
-    const char *node_code;
-    int64_t at, actor_id;
-    const char *action; /* create update */
-    const char *before, *after; /* JSON snapshots, masked */
+/*
+ * Registry records that share one shape (楼栋, 户, 组织, 党组织): an id, a
+ * version, the node they belong to and a row of typed fields, the same for
+ * every backend. The field lists below are the records' columns, in order;
+ * the domain (domain/registry.c) owns their meaning and validation.
+ * F(name, type) with type TEXT, INT or REAL.
+ */
+#define STORE_BUILDING_FIELDS(F)                                              \
+    F(name, TEXT) F(address, TEXT) F(kind, TEXT) F(floors, INT)               \
+    F(units, INT) F(lon, REAL) F(lat, REAL)
+#define STORE_HOUSEHOLD_FIELDS(F)                                             \
+    F(building_id, INT) F(unit_no, INT) F(room, TEXT)
+#define STORE_ORG_FIELDS(F)                                                   \
+    F(kind, TEXT) F(name, TEXT) F(credit_code, TEXT) F(address, TEXT)         \
+    F(lon, REAL) F(lat, REAL) F(contact, TEXT) F(agreement_from, TEXT)        \
+    F(agreement_to, TEXT)
+#define STORE_PARTY_ORG_FIELDS(F)                                             \
+    F(parent_id, INT) F(kind, TEXT) F(name, TEXT)
+
+enum store_kind {
+    STORE_KIND_BUILDING = 0, /* buildings */
+    STORE_KIND_HOUSEHOLD,    /* households; count: members */
+    STORE_KIND_ORG,          /* organisations */
+    STORE_KIND_PARTY_ORG,    /* party_orgs; count: members */
+    STORE_KIND__COUNT
 };
 
-struct store_org {
+enum store_type { STORE_TEXT = 1, STORE_INT, STORE_REAL };
+
+struct store_field {
+    const char *name; /* column */
+    enum store_type type;
+};
+
+/* The fields of each kind, and their number; index them with the
+ * STORE_F_<KIND>_<name> constants. */
+extern const struct store_field *const store_kind_fields[STORE_KIND__COUNT];
+extern const size_t store_kind_nfields[STORE_KIND__COUNT];
+/* The kind's name in record_history ("building" ...). */
+extern const char *const store_kind_name[STORE_KIND__COUNT];
+
+enum { STORE_BUILDING_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_BUILDING_##n,
+    STORE_BUILDING_FIELDS(F)
+#undef F
+};
+enum { STORE_HOUSEHOLD_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_HOUSEHOLD_##n,
+    STORE_HOUSEHOLD_FIELDS(F)
+#undef F
+};
+enum { STORE_ORG_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_ORG_##n,
+    STORE_ORG_FIELDS(F)
+#undef F
+};
+enum { STORE_PARTY_ORG_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_PARTY_ORG_##n,
+    STORE_PARTY_ORG_FIELDS(F)
+#undef F
+};
+
+#define STORE_FIELDS_MAX 12
+
+/* One value; set 0 is SQL NULL. */
+struct store_value {
+    int set;
+    int64_t i;
+    double r;
+    const char *s;
+};
+
+struct store_record {
+    int64_t id;
+    int64_t version;        /* filled by reads; checked by updates */
+    const char *node_code;
+    const char *node_name;  /* reads */
+    int64_t count;          /* reads: households of a building, members of
+                               a household or a party organisation */
+    const char *label;      /* reads: a household's building name */
+    struct store_value v[STORE_FIELDS_MAX];
+};
+
+/* What a record list asks for; NULL or 0 means "any". */
+struct store_record_filter {
+    const char *node;      /* required: a node under the scope */
+    const char *q;         /* substring of the name (and address) */
+    const char *kind;      /* organisations, party organisations: the kind */
+    int64_t parent;        /* households: the building */
+    int64_t after;         /* keyset: ids greater than this */
+    int limit;
+};
+
+/* A member of a party organisation (党员). */
+struct store_party_member {
+    int64_t party_org_id, person_id;
+    const char *node_code;
+    const char *duty;      /* secretary deputy committee member */
+    const char *joined_on; /* YYYY-MM-DD or NULL */
+    int center_household;  /* the member's household is a 党员中心户 */
+    const char *name;      /* reads */
+    int64_t household_id;  /* reads */
+};
+
+/* A post in a grid's roster (一网多员). */
+struct store_roster {
     int64_t id;
     const char *node_code;
-    const char *kind; /* enterprise unit merchant property social cobuild */
-    const char *name;
-    const char *credit_code;
-    const char *address;
+    int64_t person_id;
+    const char *post;       /* grid_chief ... (schema CHECK) */
+    const char *work_phone; /* published service number, or NULL */
+    int64_t building_id;    /* 0: none */
+    int unit_no;            /* 0: none */
+    const int64_t *households; /* household-link chiefs: the households */
+    size_t n_households;
+    int64_t since;
+    const char *name;       /* reads */
 };
 
-struct store_grid_member {
+/* A node's boundary (GeoJSON text, see domain/geo.h). */
+struct store_geometry {
     const char *node_code;
-    int64_t person_id;
-    const char *post; /* grid_chief grid_worker_full ... (schema CHECK) */
+    const char *name;       /* reads */
+    enum store_node_level level;
+    const char *geojson;
+    double area_m2;
+    double bbox[4];         /* min_lon min_lat max_lon max_lat */
+};
+
+struct store_import_job {
+    int64_t id;
+    const char *kind;       /* persons buildings households organisations */
+    const char *node_code;
+    int64_t actor_id;
+    const char *state;      /* queued running done failed */
+    int dry_run;
+    const char *mode;       /* all skip */
+    int64_t total, processed, ok, bad;
+    const char *errors;     /* JSON array of {line, field, reason} */
+    const char *message;
+    int64_t created_at, started_at, finished_at;
 };
 
 struct store_migration {
@@ -309,14 +420,16 @@ struct store_migration {
                        const char *new_code, const char *new_parent,          \
                        int64_t now, struct gg_err *err),                      \
       (s, code, new_code, new_parent, now, err))                              \
-    X(int, node_history_add, (struct store * s,                               \
-                              const struct store_node_change *c,              \
-                              struct gg_err *err), (s, c, err))               \
-    X(int, node_history, (struct store * s, const struct store_scope *scope,  \
-                          const char *code, struct gg_arena *a,               \
-                          struct store_node_change **out, size_t *n,          \
+    /* Appends to a record's history (inside the caller's transaction). */  \
+    X(int, history_add, (struct store * s, const struct store_change *c,      \
+                         struct gg_err *err), (s, c, err))                    \
+    /* A record's history, newest first, at most 500 entries; the caller    \
+     * has checked that the record is in scope. */                           \
+    X(int, history_list, (struct store * s, const char *kind,                 \
+                          int64_t record_id, struct gg_arena *a,              \
+                          struct store_change **out, size_t *n,               \
                           struct gg_err *err),                                \
-      (s, scope, code, a, out, n, err))                                       \
+      (s, kind, record_id, a, out, n, err))                                   \
     X(int, account_insert, (struct store * s, const struct store_account *acct, \
                             int64_t now, int64_t *id, struct gg_err *err),    \
       (s, acct, now, id, err))                                                \
@@ -349,23 +462,9 @@ struct store_migration {
       (s, token_hash, now, err))                                              \
     X(int, session_delete, (struct store * s, const char *token_hash,         \
                             struct gg_err *err), (s, token_hash, err))        \
-    X(int, building_insert, (struct store * s, const struct store_building *b, \
-                             int64_t now, int64_t *id, struct gg_err *err),   \
-      (s, b, now, id, err))                                                   \
-    X(int, household_insert, (struct store * s,                               \
-                              const struct store_household *h, int64_t now,   \
-                              int64_t *id, struct gg_err *err),               \
-      (s, h, now, id, err))                                                   \
     X(int, person_insert, (struct store * s, const struct store_person *p,    \
                            int64_t now, int64_t *id, struct gg_err *err),     \
       (s, p, now, id, err))                                                   \
-    X(int, org_insert, (struct store * s, const struct store_org *o,          \
-                        int64_t now, int64_t *id, struct gg_err *err),        \
-      (s, o, now, id, err))                                                   \
-    X(int, grid_member_insert, (struct store * s,                             \
-                                const struct store_grid_member *m,            \
-                                int64_t now, struct gg_err *err),             \
-      (s, m, now, err))                                                       \
     /* ---- account security ---- */                                         \
     /* Counts a failed login; locks the account for lock_s after `limit`     \
      * failures in a row and sets *locked_until (0: not locked). */           \
@@ -506,14 +605,6 @@ struct store_migration {
     /* Replaces a person's record and tags; checks and bumps p->version. */  \
     X(int, person_update, (struct store * s, const struct store_person *p,    \
                            int64_t now, struct gg_err *err), (s, p, now, err)) \
-    X(int, person_history_add, (struct store * s,                             \
-                                const struct store_person_change *c,          \
-                                struct gg_err *err), (s, c, err))             \
-    X(int, person_history, (struct store * s, const struct store_scope *scope, \
-                            int64_t id, struct gg_arena *a,                   \
-                            struct store_person_change **out, size_t *n,      \
-                            struct gg_err *err),                              \
-      (s, scope, id, a, out, n, err))                                         \
     /* The node of a household, when in scope. */                            \
     X(int, household_node, (struct store * s, const struct store_scope *scope, \
                             int64_t id, struct gg_arena *a, const char **node, \
@@ -523,7 +614,109 @@ struct store_migration {
                            int64_t id, struct gg_arena *a,                    \
                            struct store_blob *id_no, struct store_blob *phone, \
                            struct gg_err *err),                               \
-      (s, scope, id, a, id_no, phone, err))
+      (s, scope, id, a, id_no, phone, err))                                   \
+    /* ---- registry records (buildings, households, organisations, party  \
+     * organisations) ---- */                                                \
+    X(int, record_insert, (struct store * s, enum store_kind kind,            \
+                           const struct store_record *r, int64_t now,         \
+                           int64_t *id, struct gg_err *err),                  \
+      (s, kind, r, now, id, err))                                             \
+    /* Replaces node and fields; checks and bumps r->version. */             \
+    X(int, record_update, (struct store * s, enum store_kind kind,            \
+                           const struct store_record *r, int64_t now,         \
+                           struct gg_err *err), (s, kind, r, now, err))       \
+    X(int, record_get, (struct store * s, enum store_kind kind,               \
+                        const struct store_scope *scope, int64_t id,          \
+                        struct gg_arena *a, struct store_record **out,        \
+                        struct gg_err *err), (s, kind, scope, id, a, out, err)) \
+    /* In id order after f->after, at most f->limit. */                      \
+    X(int, record_list, (struct store * s, enum store_kind kind,              \
+                         const struct store_scope *scope,                     \
+                         const struct store_record_filter *f,                 \
+                         struct gg_arena *a, struct store_record **out,       \
+                         size_t *n, struct gg_err *err),                      \
+      (s, kind, scope, f, a, out, n, err))                                    \
+    /* The building of this name under node (exactly), for imports. */       \
+    X(int, building_find, (struct store * s, const char *node,                \
+                           const char *name, int64_t *id,                     \
+                           struct gg_err *err), (s, node, name, id, err))     \
+    /* The household at (building, unit, room). */                           \
+    X(int, household_find, (struct store * s, int64_t building_id,            \
+                            int unit_no, const char *room, int64_t *id,       \
+                            const char **node, struct gg_arena *a,            \
+                            struct gg_err *err),                              \
+      (s, building_id, unit_no, room, id, node, a, err))                      \
+    /* Counts under a node (the caller has checked it is in scope):        \
+     * persons, buildings, households, organisations, party organisations. */ \
+    X(int, node_counts, (struct store * s, const char *node,                  \
+                         int64_t counts[5], struct gg_err *err),              \
+      (s, node, counts, err))                                                 \
+    /* ---- party members ---- */                                           \
+    /* Adds or changes a member. */                                          \
+    X(int, party_member_put, (struct store * s,                               \
+                              const struct store_party_member *m,             \
+                              int64_t now, struct gg_err *err),               \
+      (s, m, now, err))                                                       \
+    X(int, party_member_delete, (struct store * s, int64_t org_id,            \
+                                 int64_t person_id, struct gg_err *err),      \
+      (s, org_id, person_id, err))                                            \
+    X(int, party_members, (struct store * s, int64_t org_id,                  \
+                           struct gg_arena *a,                                \
+                           struct store_party_member **out, size_t *n,        \
+                           struct gg_err *err), (s, org_id, a, out, n, err))  \
+    /* ---- roster ---- */                                                  \
+    X(int, roster_insert, (struct store * s, const struct store_roster *r,    \
+                           int64_t *id, struct gg_err *err), (s, r, id, err)) \
+    X(int, roster_delete, (struct store * s, const struct store_scope *scope, \
+                           int64_t id, struct gg_err *err), (s, scope, id, err)) \
+    /* The posts of one node (not its descendants), by post then id. */      \
+    X(int, roster_list, (struct store * s, const char *node,                  \
+                         struct gg_arena *a, struct store_roster **out,       \
+                         size_t *n, struct gg_err *err), (s, node, a, out, n, err)) \
+    /* ---- geometry ---- */                                                \
+    X(int, geometry_put, (struct store * s, const struct store_geometry *g,   \
+                          int64_t now, struct gg_err *err), (s, g, now, err)) \
+    X(int, geometry_delete, (struct store * s, const char *code,              \
+                             struct gg_err *err), (s, code, err))             \
+    /* One node's boundary: GG_ENOTFOUND when it has none. */                \
+    X(int, geometry_get, (struct store * s, const char *code,                 \
+                          struct gg_arena *a, struct store_geometry **out,    \
+                          struct gg_err *err), (s, code, a, out, err))        \
+    /* The boundaries of a node's live children. */                          \
+    X(int, geometry_children, (struct store * s, const char *code,            \
+                               struct gg_arena *a,                            \
+                               struct store_geometry **out, size_t *n,        \
+                               struct gg_err *err), (s, code, a, out, n, err)) \
+    /* Calls fn with every live grid's boundary (for the lookup index);     \
+     * *seq is the geometry sequence they were read at. */                   \
+    X(int, geometry_grids, (struct store * s,                                 \
+                            int (*fn)(void *ctx,                              \
+                                      const struct store_geometry *g),        \
+                            void *ctx, int64_t *seq, struct gg_err *err),     \
+      (s, fn, ctx, seq, err))                                                 \
+    /* The geometry sequence: it grows with every change of a boundary. */  \
+    X(int, geometry_seq, (struct store * s, int64_t *seq, struct gg_err *err), \
+      (s, seq, err))                                                          \
+    /* Buildings with a location under node within scope, at most limit.   \
+     */                                                                       \
+    X(int, building_points, (struct store * s,                                \
+                             const struct store_scope *scope,                 \
+                             const char *node, int limit, struct gg_arena *a, \
+                             struct store_record **out, size_t *n,            \
+                             struct gg_err *err),                             \
+      (s, scope, node, limit, a, out, n, err))                                \
+    /* ---- import jobs ---- */                                             \
+    X(int, import_job_insert, (struct store * s,                              \
+                               const struct store_import_job *j, int64_t *id, \
+                               struct gg_err *err), (s, j, id, err))          \
+    /* Writes state, counts, errors, message and times. */                   \
+    X(int, import_job_update, (struct store * s,                              \
+                               const struct store_import_job *j,              \
+                               struct gg_err *err), (s, j, err))              \
+    X(int, import_job_get, (struct store * s, const struct store_scope *scope, \
+                            int64_t id, struct gg_arena *a,                   \
+                            struct store_import_job **out,                    \
+                            struct gg_err *err), (s, scope, id, a, out, err))
 
 struct gg_buf;
 
@@ -541,6 +734,8 @@ int store_open(struct store **out, const char *uri, int flags,
                const struct store_options *opt, struct gg_err *err)
     __attribute__((warn_unused_result));
 void store_close(struct store **s); /* NULL-safe; sets *s to NULL */
+/* Whether code lies under one of the scope's nodes. */
+int store_scope_covers(const struct store_scope *scope, const char *code);
 /* The newest schema version this program knows. */
 int store_schema_latest(const char *uri);
 /* Nanoseconds spent inside store operations, all threads, since start. */

@@ -47,6 +47,14 @@
     "p.id_no_mask, p.phone_mask, (SELECT group_concat(tag, ',') FROM "        \
     "person_tags t WHERE t.person_id = p.id) FROM persons p "
 
+/* Rows whose node_code lies under the node bound to ?N. */
+#define UNDER(n) "node_code >= ?" #n " AND node_code < ?" #n " || ':'"
+
+#define GEOMETRY_SELECT                                                       \
+    "SELECT g.node_code, n.name, n.level, g.geojson, g.area_m2, g.min_lon, "  \
+    "g.min_lat, g.max_lon, g.max_lat FROM node_geometry g JOIN nodes n ON "   \
+    "n.code = g.node_code "
+
 /* SQL(id, text): every statement this backend runs. */
 #define SQLITE_STATEMENTS(SQL)                                                \
     SQL(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations") \
@@ -88,17 +96,20 @@
                     "buildings WHERE node_code >= ?1 AND node_code < ?1 || "  \
                     "':') + (SELECT count(*) FROM organisations WHERE "       \
                     "node_code >= ?1 AND node_code < ?1 || ':') + (SELECT "   \
-                    "count(*) FROM grid_members WHERE node_code >= ?1 AND "   \
-                    "node_code < ?1 || ':')")                                 \
+                    "count(*) FROM roster WHERE node_code >= ?1 AND "         \
+                    "node_code < ?1 || ':') + (SELECT count(*) FROM "         \
+                    "party_orgs WHERE node_code >= ?1 AND node_code < ?1 "    \
+                    "|| ':')")                                                \
     SQL(NODE_TAKEN, "SELECT EXISTS (SELECT 1 FROM nodes WHERE code >= ?1 "    \
                     "AND code < ?1 || ':')")                                  \
-    SQL(NODE_HISTORY_ADD, "INSERT INTO node_history(node_code, at, actor_id, " \
-                          "action, before, after) VALUES (?1, ?2, ?3, ?4, "   \
-                          "?5, ?6)")                                          \
-    SQL(NODE_HISTORY, "SELECT id, node_code, at, coalesce(actor_id, 0), "     \
-                      "action, before, after FROM node_history WHERE "        \
-                      "node_code = ?2 AND " IN_SCOPE("node_code", 1)          \
-                      " ORDER BY id DESC LIMIT 500")                          \
+    SQL(HISTORY_ADD, "INSERT INTO record_history(kind, record_id, "        \
+                     "node_code, at, actor_id, action, before, after) "       \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")               \
+    SQL(HISTORY_LIST, "SELECT id, kind, record_id, node_code, at, "           \
+                      "coalesce(actor_id, 0), action, before, after, (SELECT " \
+                      "display_name FROM accounts WHERE id = actor_id) FROM " \
+                      "record_history WHERE kind = ?1 AND record_id = ?2 "    \
+                      "ORDER BY id DESC LIMIT 500")                           \
     SQL(ACCOUNT_INSERT, "INSERT INTO accounts(username, display_name, "       \
                         "password_hash, person_id, disabled, "                \
                         "must_change_password, home_node, "                   \
@@ -200,7 +211,13 @@
                      " AND p.id > ?3 AND (?5 IS NULL OR substr(p.name, 1, "   \
                      "length(?5)) = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 " \
                      "FROM person_tags t WHERE t.person_id = p.id AND t.tag " \
-                     "= ?6)) ORDER BY p.id LIMIT ?4")                         \
+                     "= ?6)) AND (?7 IS NULL OR EXISTS (SELECT 1 FROM "      \
+                     "households h JOIN buildings b ON b.id = h.building_id " \
+                     "WHERE h.id = p.household_id AND instr(b.address, ?7) "  \
+                     "> 0)) AND (?8 IS NULL OR EXISTS (SELECT 1 FROM "        \
+                     "households h WHERE h.id = p.household_id AND "          \
+                     "h.building_id = ?8)) AND (?9 IS NULL OR "               \
+                     "p.household_id = ?9) ORDER BY p.id LIMIT ?4")           \
     SQL(PERSON_BY_ID_NO, PERSON_ROW_SELECT "WHERE p.id_no_blind = ?5 AND "    \
                          "p.node_code >= ?2 AND p.node_code < ?2 || ':' AND " \
                          IN_SCOPE("p.node_code", 1) " AND p.id > ?3 "         \
@@ -223,13 +240,6 @@
                          " GROUP BY c ORDER BY c")                            \
     SQL(PERSON_SEALED, "SELECT id_no_sealed, phone_sealed FROM persons "      \
                        "WHERE id = ?2 AND " IN_SCOPE("node_code", 1))         \
-    SQL(BUILDING_INSERT, "INSERT INTO buildings(node_code, name, address, "   \
-                         "kind, floors, units, lon, lat, created_at, "        \
-                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
-                         "?9, ?9)")                                           \
-    SQL(HOUSEHOLD_INSERT, "INSERT INTO households(node_code, building_id, "   \
-                          "unit_no, room, created_at, updated_at) VALUES "    \
-                          "(?1, ?2, ?3, ?4, ?5, ?5)")                         \
     SQL(PERSON_INSERT, "INSERT INTO persons(node_code, household_id, "        \
                        "relation, name, sex, birth_date, ethnic, political, " \
                        "residence, id_no_sealed, id_no_blind, id_no_mask, "   \
@@ -253,24 +263,85 @@
                        "moved_out, (SELECT group_concat(tag, ',') FROM "      \
                        "person_tags t WHERE t.person_id = persons.id) FROM "  \
                        "persons WHERE id = ?2 AND " IN_SCOPE("node_code", 1))  \
-    SQL(PERSON_HISTORY_ADD, "INSERT INTO person_history(person_id, "          \
-                            "node_code, at, actor_id, action, before, after) " \
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")            \
-    SQL(PERSON_HISTORY, "SELECT h.id, h.person_id, h.node_code, h.at, "       \
-                        "coalesce(h.actor_id, 0), h.action, h.before, "       \
-                        "h.after FROM person_history h JOIN persons p ON "    \
-                        "p.id = h.person_id WHERE h.person_id = ?2 AND "      \
-                        IN_SCOPE("p.node_code", 1) " ORDER BY h.id DESC "     \
-                        "LIMIT 500")                                          \
     SQL(HOUSEHOLD_NODE, "SELECT node_code FROM households WHERE id = ?2 AND " \
                         IN_SCOPE("node_code", 1))                             \
     SQL(PERSON_TAG_INSERT, "INSERT INTO person_tags(person_id, tag, "         \
                            "node_code) VALUES (?1, ?2, ?3)")                  \
-    SQL(ORG_INSERT, "INSERT INTO organisations(node_code, kind, name, "       \
-                    "credit_code, address, created_at, updated_at) VALUES "   \
-                    "(?1, ?2, ?3, ?4, ?5, ?6, ?6)")                           \
-    SQL(GRID_MEMBER_INSERT, "INSERT INTO grid_members(node_code, person_id, " \
-                            "post, since) VALUES (?1, ?2, ?3, ?4)")
+    SQL(BUILDING_FIND, "SELECT id FROM buildings WHERE node_code >= ?1 AND "   \
+                       "node_code < ?1 || ':' AND name = ?2 ORDER BY id "     \
+                       "LIMIT 1")                                             \
+    SQL(HOUSEHOLD_FIND, "SELECT id, node_code FROM households WHERE "         \
+                        "building_id = ?1 AND unit_no IS ?2 AND room = ?3")   \
+    SQL(NODE_COUNTS, "SELECT (SELECT count(*) FROM persons WHERE " UNDER(1)   \
+                     "), (SELECT count(*) FROM buildings WHERE " UNDER(1)     \
+                     "), (SELECT count(*) FROM households WHERE " UNDER(1)    \
+                     "), (SELECT count(*) FROM organisations WHERE "          \
+                     UNDER(1) "), (SELECT count(*) FROM party_orgs WHERE "    \
+                     UNDER(1) ")")                                            \
+    SQL(PARTY_MEMBER_PUT, "INSERT INTO party_members(party_org_id, "          \
+                          "person_id, node_code, duty, joined_on, "           \
+                          "center_household, since) VALUES (?1, ?2, ?3, ?4, " \
+                          "?5, ?6, ?7) ON CONFLICT (party_org_id, person_id) " \
+                          "DO UPDATE SET duty = excluded.duty, joined_on = "  \
+                          "excluded.joined_on, center_household = "           \
+                          "excluded.center_household")                        \
+    SQL(PARTY_MEMBER_DELETE, "DELETE FROM party_members WHERE party_org_id = " \
+                             "?1 AND person_id = ?2")                         \
+    SQL(PARTY_MEMBERS, "SELECT m.party_org_id, m.person_id, m.node_code, "    \
+                       "m.duty, m.joined_on, m.center_household, p.name, "    \
+                       "coalesce(p.household_id, 0) FROM party_members m "    \
+                       "JOIN persons p ON p.id = m.person_id WHERE "          \
+                       "m.party_org_id = ?1 ORDER BY CASE m.duty WHEN "       \
+                       "'secretary' THEN 0 WHEN 'deputy' THEN 1 WHEN "        \
+                       "'committee' THEN 2 ELSE 3 END, p.id LIMIT 5000")      \
+    SQL(ROSTER_INSERT, "INSERT INTO roster(node_code, person_id, post, "      \
+                       "work_phone, building_id, unit_no, since) VALUES "     \
+                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7)")                        \
+    SQL(ROSTER_HOUSEHOLD, "INSERT INTO roster_households(roster_id, "         \
+                          "household_id) VALUES (?1, ?2)")                    \
+    SQL(ROSTER_DELETE, "DELETE FROM roster WHERE id = ?2 AND "                \
+                       IN_SCOPE("node_code", 1))                              \
+    SQL(ROSTER_LIST, "SELECT r.id, r.node_code, r.person_id, r.post, "        \
+                     "r.work_phone, coalesce(r.building_id, 0), "             \
+                     "coalesce(r.unit_no, 0), r.since, p.name, (SELECT "      \
+                     "group_concat(household_id) FROM roster_households h "   \
+                     "WHERE h.roster_id = r.id) FROM roster r JOIN persons p " \
+                     "ON p.id = r.person_id WHERE r.node_code = ?1 ORDER BY " \
+                     "r.id LIMIT 1000")                                       \
+    SQL(GEOMETRY_BUMP, "UPDATE geometry_seq SET seq = seq + 1 WHERE id = 1 "  \
+                       "RETURNING seq")                                       \
+    SQL(GEOMETRY_PUT, "INSERT INTO node_geometry(node_code, geojson, "        \
+                      "area_m2, min_lon, min_lat, max_lon, max_lat, seq, "    \
+                      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "  \
+                      "?9) ON CONFLICT (node_code) DO UPDATE SET geojson = "  \
+                      "excluded.geojson, area_m2 = excluded.area_m2, "        \
+                      "min_lon = excluded.min_lon, min_lat = "                \
+                      "excluded.min_lat, max_lon = excluded.max_lon, "        \
+                      "max_lat = excluded.max_lat, seq = excluded.seq, "      \
+                      "updated_at = excluded.updated_at")                     \
+    SQL(GEOMETRY_DELETE, "DELETE FROM node_geometry WHERE node_code = ?1")    \
+    SQL(GEOMETRY_GET, GEOMETRY_SELECT "WHERE g.node_code = ?1")               \
+    SQL(GEOMETRY_CHILDREN, GEOMETRY_SELECT "WHERE n.parent_code = ?1 AND "    \
+                           "n.retired_at IS NULL ORDER BY n.code")            \
+    SQL(GEOMETRY_GRIDS, GEOMETRY_SELECT "WHERE n.level = 'grid' AND "         \
+                        "n.retired_at IS NULL ORDER BY n.code")               \
+    SQL(GEOMETRY_SEQ, "SELECT seq FROM geometry_seq WHERE id = 1")            \
+    SQL(BUILDING_POINTS, "SELECT id, node_code, name, address, lon, lat FROM " \
+                         "buildings WHERE " UNDER(2) " AND "                   \
+                         IN_SCOPE("node_code", 1) " AND lon IS NOT NULL AND " \
+                         "lat IS NOT NULL ORDER BY id LIMIT ?3")              \
+    SQL(IMPORT_INSERT, "INSERT INTO import_jobs(kind, node_code, actor_id, "  \
+                       "state, dry_run, mode, created_at) VALUES (?1, ?2, "   \
+                       "?3, ?4, ?5, ?6, ?7)")                                 \
+    SQL(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?2, total = ?3, "      \
+                       "processed = ?4, ok = ?5, bad = ?6, errors = ?7, "     \
+                       "message = ?8, started_at = ?9, finished_at = ?10 "    \
+                       "WHERE id = ?1")                                       \
+    SQL(IMPORT_GET, "SELECT id, kind, node_code, coalesce(actor_id, 0), "     \
+                    "state, dry_run, mode, total, processed, ok, bad, "       \
+                    "errors, message, created_at, coalesce(started_at, 0), "  \
+                    "coalesce(finished_at, 0) FROM import_jobs WHERE id = ?2 " \
+                    "AND " IN_SCOPE("node_code", 1))
 
 enum sqlite_stmt {
 #define SQL_ENUM(id, text) STMT_##id,
@@ -291,10 +362,15 @@ static const char *const stmt_name[STMT__COUNT] = {
 #undef SQL_NAME
 };
 
+/* The statements of registry records, built from the field lists of
+ * store.h on first use (see record_sql()). */
+enum record_op { ROP_INSERT, ROP_UPDATE, ROP_GET, ROP_LIST, ROP__COUNT };
+
 struct sqlite_store {
     struct store base;
     sqlite3 *db;
     sqlite3_stmt *stmt[STMT__COUNT];
+    sqlite3_stmt *rstmt[STORE_KIND__COUNT][ROP__COUNT];
 };
 
 #define SQ(s) ((struct sqlite_store *)(s))
@@ -344,14 +420,21 @@ sq_stmt(struct sqlite_store *sq, enum sqlite_stmt id, struct gg_err *err)
 
 /* Steps a statement that returns no rows. */
 static int
-sq_exec(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
-        struct gg_err *err)
+sq_run(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
+       struct gg_err *err)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return sq_fail(sq, rc, stmt_name[id], err);
+        return sq_fail(sq, rc, what, err);
     return 0;
+}
+
+static int
+sq_exec(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
+        struct gg_err *err)
+{
+    return sq_run(sq, st, stmt_name[id], err);
 }
 
 /* Runs a statement that changes rows; GG_ENOTFOUND when none changed. */
@@ -1020,44 +1103,6 @@ sq_session_delete(struct store *s, const char *token_hash, struct gg_err *err)
 
 /* ---- registry ---- */
 
-static int
-sq_building_insert(struct store *s, const struct store_building *b,
-                   int64_t now, int64_t *id, struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_BUILDING_INSERT, err);
-
-    if (!st)
-        return GG_ESTORE;
-    bind_text(st, 1, b->node_code);
-    bind_text(st, 2, b->name);
-    bind_text(st, 3, b->address);
-    bind_text(st, 4, b->kind ? b->kind : "residential");
-    sqlite3_bind_int(st, 5, b->floors);
-    sqlite3_bind_int(st, 6, b->units);
-    sqlite3_bind_double(st, 7, b->lon);
-    sqlite3_bind_double(st, 8, b->lat);
-    sqlite3_bind_int64(st, 9, now);
-    return sq_insert_id(sq, st, STMT_BUILDING_INSERT, id, err);
-}
-
-static int
-sq_household_insert(struct store *s, const struct store_household *h,
-                    int64_t now, int64_t *id, struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_HOUSEHOLD_INSERT, err);
-
-    if (!st)
-        return GG_ESTORE;
-    bind_text(st, 1, h->node_code);
-    sqlite3_bind_int64(st, 2, h->building_id);
-    sqlite3_bind_int(st, 3, h->unit_no);
-    bind_text(st, 4, h->room);
-    sqlite3_bind_int64(st, 5, now);
-    return sq_insert_id(sq, st, STMT_HOUSEHOLD_INSERT, id, err);
-}
-
 static void
 bind_sealed(sqlite3_stmt *st, int i, const struct store_sealed *v)
 {
@@ -1217,55 +1262,6 @@ sq_person_record(struct store *s, const struct store_scope *scope, int64_t id,
 }
 
 static int
-sq_person_history_add(struct store *s, const struct store_person_change *c,
-                      struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_PERSON_HISTORY_ADD);
-    sqlite3_bind_int64(st, 1, c->person_id);
-    bind_text(st, 2, c->node_code);
-    sqlite3_bind_int64(st, 3, c->at);
-    bind_id(st, 4, c->actor_id);
-    bind_text(st, 5, c->action);
-    bind_text(st, 6, c->before);
-    bind_text(st, 7, c->after);
-    return sq_exec(sq, st, STMT_PERSON_HISTORY_ADD, err);
-}
-
-static void
-read_person_change_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
-{
-    struct store_person_change *c = item;
-    c->id = sqlite3_column_int64(st, 0);
-    c->person_id = sqlite3_column_int64(st, 1);
-    c->node_code = col_text(a, st, 2);
-    c->at = sqlite3_column_int64(st, 3);
-    c->actor_id = sqlite3_column_int64(st, 4);
-    c->action = col_text(a, st, 5);
-    c->before = col_text(a, st, 6);
-    c->after = col_text(a, st, 7);
-}
-
-static int
-sq_person_history(struct store *s, const struct store_scope *scope,
-                  int64_t id, struct gg_arena *a,
-                  struct store_person_change **out, size_t *n,
-                  struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_PERSON_HISTORY);
-    void *items = NULL;
-    int rc;
-
-    bind_text(st, 1, scope_json(a, scope));
-    sqlite3_bind_int64(st, 2, id);
-    rc = sq_collect(sq, st, "person_history", a, sizeof(**out),
-                    read_person_change_cb, &items, n, err);
-    *out = items;
-    return rc;
-}
-
-static int
 sq_household_node(struct store *s, const struct store_scope *scope,
                   int64_t id, struct gg_arena *a, const char **node,
                   struct gg_err *err)
@@ -1288,40 +1284,6 @@ sq_household_node(struct store *s, const struct store_scope *scope,
     }
     sqlite3_reset(st);
     return rc;
-}
-
-static int
-sq_org_insert(struct store *s, const struct store_org *o, int64_t now,
-              int64_t *id, struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_ORG_INSERT, err);
-
-    if (!st)
-        return GG_ESTORE;
-    bind_text(st, 1, o->node_code);
-    bind_text(st, 2, o->kind);
-    bind_text(st, 3, o->name);
-    bind_text(st, 4, o->credit_code);
-    bind_text(st, 5, o->address);
-    sqlite3_bind_int64(st, 6, now);
-    return sq_insert_id(sq, st, STMT_ORG_INSERT, id, err);
-}
-
-static int
-sq_grid_member_insert(struct store *s, const struct store_grid_member *m,
-                      int64_t now, struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_GRID_MEMBER_INSERT, err);
-
-    if (!st)
-        return GG_ESTORE;
-    bind_text(st, 1, m->node_code);
-    sqlite3_bind_int64(st, 2, m->person_id);
-    bind_text(st, 3, m->post);
-    sqlite3_bind_int64(st, 4, now);
-    return sq_exec(sq, st, STMT_GRID_MEMBER_INSERT, err);
 }
 
 /* ---- account security ---- */
@@ -1851,6 +1813,9 @@ sq_person_list(struct store *s, const struct store_scope *scope,
     } else {
         bind_text(st, 5, f->name_prefix);
         bind_text(st, 6, f->tag);
+        bind_text(st, 7, f->address);
+        bind_id(st, 8, f->building);
+        bind_id(st, 9, f->household);
     }
     rc = sq_collect(sq, st, "person_list", a, sizeof(**out),
                     read_person_row_cb, &items, n, err);
@@ -2021,7 +1986,10 @@ sq_node_code_taken(struct store *s, const char *code, int *taken,
 static const char *const node_columns[][2] = {
     {"buildings", "node_code"},    {"households", "node_code"},
     {"persons", "node_code"},      {"person_tags", "node_code"},
-    {"organisations", "node_code"}, {"grid_members", "node_code"},
+    {"organisations", "node_code"}, {"roster", "node_code"},
+    {"party_orgs", "node_code"},   {"party_members", "node_code"},
+    {"node_geometry", "node_code"}, {"import_jobs", "node_code"},
+    {"record_history", "node_code"},
     {"role_grants", "node_code"},  {"accounts", "home_node"},
     {"api_keys", "node_code"},
 };
@@ -2058,52 +2026,811 @@ sq_node_move(struct store *s, const char *code, const char *new_code,
         rc = sq_exec_sql(sq, sql, "node_move", err);
         sqlite3_free(sql);
     }
+    if (!rc) {
+        /* A node's history is keyed by its code: it follows the node. */
+        sql = sqlite3_mprintf("UPDATE record_history SET record_id = "
+                              "CAST(node_code AS INTEGER) WHERE kind = "
+                              "'node' AND node_code >= %Q AND node_code < "
+                              "%Q || ':'", new_code, new_code);
+        rc = sq_exec_sql(sq, sql, "node_move", err);
+        sqlite3_free(sql);
+    }
     return rc;
 }
 
 static int
-sq_node_history_add(struct store *s, const struct store_node_change *c,
-                    struct gg_err *err)
+sq_history_add(struct store *s, const struct store_change *c,
+               struct gg_err *err)
 {
     struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_NODE_HISTORY_ADD);
-    bind_text(st, 1, c->node_code);
-    sqlite3_bind_int64(st, 2, c->at);
-    bind_id(st, 3, c->actor_id);
-    bind_text(st, 4, c->action);
-    bind_text(st, 5, c->before);
-    bind_text(st, 6, c->after);
-    return sq_exec(sq, st, STMT_NODE_HISTORY_ADD, err);
+    STMT_OR_FAIL(sq, st, STMT_HISTORY_ADD);
+    bind_text(st, 1, c->kind);
+    sqlite3_bind_int64(st, 2, c->record_id);
+    bind_text(st, 3, c->node_code);
+    sqlite3_bind_int64(st, 4, c->at);
+    bind_id(st, 5, c->actor_id);
+    bind_text(st, 6, c->action);
+    bind_text(st, 7, c->before);
+    bind_text(st, 8, c->after);
+    return sq_exec(sq, st, STMT_HISTORY_ADD, err);
 }
 
 static void
 read_change_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
 {
-    struct store_node_change *c = item;
+    struct store_change *c = item;
     c->id = sqlite3_column_int64(st, 0);
-    c->node_code = col_text(a, st, 1);
-    c->at = sqlite3_column_int64(st, 2);
-    c->actor_id = sqlite3_column_int64(st, 3);
-    c->action = col_text(a, st, 4);
-    c->before = col_text(a, st, 5);
-    c->after = col_text(a, st, 6);
+    c->kind = col_text(a, st, 1);
+    c->record_id = sqlite3_column_int64(st, 2);
+    c->node_code = col_text(a, st, 3);
+    c->at = sqlite3_column_int64(st, 4);
+    c->actor_id = sqlite3_column_int64(st, 5);
+    c->action = col_text(a, st, 6);
+    c->before = col_text(a, st, 7);
+    c->after = col_text(a, st, 8);
+    c->actor = col_text(a, st, 9);
 }
 
 static int
-sq_node_history(struct store *s, const struct store_scope *scope,
-                const char *code, struct gg_arena *a,
-                struct store_node_change **out, size_t *n, struct gg_err *err)
+sq_history_list(struct store *s, const char *kind, int64_t record_id,
+                struct gg_arena *a, struct store_change **out, size_t *n,
+                struct gg_err *err)
 {
     struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_NODE_HISTORY);
+    STMT_OR_FAIL(sq, st, STMT_HISTORY_LIST);
     void *items = NULL;
     int rc;
 
-    bind_text(st, 1, scope_json(a, scope));
-    bind_text(st, 2, code);
-    rc = sq_collect(sq, st, "node_history", a, sizeof(**out), read_change_cb,
+    bind_text(st, 1, kind);
+    sqlite3_bind_int64(st, 2, record_id);
+    rc = sq_collect(sq, st, "history_list", a, sizeof(**out), read_change_cb,
                     &items, n, err);
     *out = items;
+    return rc;
+}
+
+/* ---- registry records ---- */
+
+/* What the backend adds to store.h's field lists for each kind: its table,
+ * the count and label columns reads fill in, what q searches, and the
+ * columns the kind and parent filters compare. */
+static const struct {
+    const char *table, *count, *label, *search, *kind_col, *parent_col;
+} record_kinds[STORE_KIND__COUNT] = {
+    [STORE_KIND_BUILDING] = {"buildings",
+        "(SELECT count(*) FROM households h WHERE h.building_id = t.id)",
+        "NULL", "(instr(t.name, ?5) > 0 OR instr(t.address, ?5) > 0)",
+        "NULL", "NULL"},
+    [STORE_KIND_HOUSEHOLD] = {"households",
+        "(SELECT count(*) FROM persons p WHERE p.household_id = t.id)",
+        "(SELECT b.name FROM buildings b WHERE b.id = t.building_id)",
+        "instr(t.room, ?5) > 0", "NULL", "t.building_id"},
+    [STORE_KIND_ORG] = {"organisations", "0", "NULL",
+        "(instr(t.name, ?5) > 0 OR instr(coalesce(t.address, ''), ?5) > 0)",
+        "t.kind", "NULL"},
+    [STORE_KIND_PARTY_ORG] = {"party_orgs",
+        "(SELECT count(*) FROM party_members m WHERE m.party_org_id = t.id)",
+        "NULL", "instr(t.name, ?5) > 0", "t.kind", "t.parent_id"},
+};
+
+static const char *const record_op_name[ROP__COUNT] = {
+    "record_insert", "record_update", "record_get", "record_list"};
+
+/* The SQL of one operation on one kind, in memory from sqlite3_mprintf. */
+static char *
+record_sql(enum store_kind kind, enum record_op op)
+{
+    const struct store_field *f = store_kind_fields[kind];
+    int nf = (int)store_kind_nfields[kind];
+    char cols[512] = "", vals[256] = "", sets[768] = "";
+    size_t c = 0, v = 0, u = 0;
+
+    for (int i = 0; i < nf; i++) {
+        c += (size_t)snprintf(cols + c, sizeof(cols) - c, ", t.%s", f[i].name);
+        v += (size_t)snprintf(vals + v, sizeof(vals) - v, ", ?%d", i + 2);
+        u += (size_t)snprintf(sets + u, sizeof(sets) - u, "%s = ?%d, ",
+                              f[i].name, i + 2);
+    }
+    switch (op) {
+    case ROP_INSERT:
+        /* "t." is not allowed in an INSERT column list. */
+        for (char *p = cols; (p = strstr(p, "t.")); )
+            memmove(p, p + 2, strlen(p + 2) + 1);
+        return sqlite3_mprintf("INSERT INTO %s(node_code%s, created_at, "
+                               "updated_at) VALUES (?1%s, ?%d, ?%d)",
+                               record_kinds[kind].table, cols, vals, nf + 2,
+                               nf + 2);
+    case ROP_UPDATE:
+        return sqlite3_mprintf("UPDATE %s SET node_code = ?1, %supdated_at = "
+                               "?%d, version = version + 1 WHERE id = ?%d "
+                               "AND version = ?%d",
+                               record_kinds[kind].table, sets, nf + 2, nf + 3,
+                               nf + 4);
+    case ROP_GET:
+    case ROP_LIST:
+        break;
+    default:
+        return NULL;
+    }
+    {
+        char *where = op == ROP_GET
+            ? sqlite3_mprintf("t.id = ?2 AND " IN_SCOPE("t.node_code", 1))
+            : sqlite3_mprintf(
+                  "t.node_code >= ?2 AND t.node_code < ?2 || ':' AND "
+                  IN_SCOPE("t.node_code", 1) " AND t.id > ?3 AND (?5 IS NULL "
+                  "OR %s) AND (?6 IS NULL OR %s = ?6) AND (?7 IS NULL OR %s "
+                  "= ?7) ORDER BY t.id LIMIT ?4",
+                  record_kinds[kind].search, record_kinds[kind].kind_col,
+                  record_kinds[kind].parent_col);
+        char *sql = sqlite3_mprintf(
+            "SELECT t.id, t.version, t.node_code, (SELECT name FROM nodes "
+            "WHERE code = t.node_code), %s, %s%s FROM %s t WHERE %s",
+            record_kinds[kind].count, record_kinds[kind].label, cols,
+            record_kinds[kind].table, where);
+        sqlite3_free(where);
+        return sql;
+    }
+}
+
+static sqlite3_stmt *
+record_stmt(struct sqlite_store *sq, enum store_kind kind, enum record_op op,
+            struct gg_err *err)
+{
+    sqlite3_stmt *st = sq->rstmt[kind][op];
+    char *sql;
+    int rc;
+
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    sql = record_sql(kind, op);
+    rc = sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                            NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+        sq_fail(sq, rc, record_op_name[op], err);
+        return NULL;
+    }
+    sq->rstmt[kind][op] = st;
+    return st;
+}
+
+static void
+bind_values(sqlite3_stmt *st, enum store_kind kind,
+            const struct store_record *r)
+{
+    const struct store_field *f = store_kind_fields[kind];
+
+    bind_text(st, 1, r->node_code);
+    for (size_t i = 0; i < store_kind_nfields[kind]; i++) {
+        const struct store_value *v = &r->v[i];
+        int at = (int)i + 2;
+        if (!v->set)
+            sqlite3_bind_null(st, at);
+        else if (f[i].type == STORE_INT)
+            sqlite3_bind_int64(st, at, v->i);
+        else if (f[i].type == STORE_REAL)
+            sqlite3_bind_double(st, at, v->r);
+        else
+            bind_text(st, at, v->s);
+    }
+}
+
+static int
+sq_record_insert(struct store *s, enum store_kind kind,
+                 const struct store_record *r, int64_t now, int64_t *id,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = record_stmt(sq, kind, ROP_INSERT, err);
+    int rc;
+
+    if (!st)
+        return GG_ESTORE;
+    bind_values(st, kind, r);
+    sqlite3_bind_int64(st, (int)store_kind_nfields[kind] + 2, now);
+    rc = sq_run(sq, st, record_op_name[ROP_INSERT], err);
+    if (!rc && id)
+        *id = sqlite3_last_insert_rowid(sq->db);
+    return rc;
+}
+
+static int
+sq_record_update(struct store *s, enum store_kind kind,
+                 const struct store_record *r, int64_t now,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = record_stmt(sq, kind, ROP_UPDATE, err);
+    int nf = (int)store_kind_nfields[kind], rc;
+
+    if (!st)
+        return GG_ESTORE;
+    bind_values(st, kind, r);
+    sqlite3_bind_int64(st, nf + 2, now);
+    sqlite3_bind_int64(st, nf + 3, r->id);
+    sqlite3_bind_int64(st, nf + 4, r->version);
+    rc = sq_run(sq, st, record_op_name[ROP_UPDATE], err);
+    if (!rc && !sqlite3_changes(sq->db))
+        rc = gg_fail(err, GG_ECONFLICT, "version", MSG_CONFLICT);
+    return rc;
+}
+
+static void
+read_record(struct gg_arena *a, sqlite3_stmt *st, enum store_kind kind,
+            struct store_record *r)
+{
+    const struct store_field *f = store_kind_fields[kind];
+
+    r->id = sqlite3_column_int64(st, 0);
+    r->version = sqlite3_column_int64(st, 1);
+    r->node_code = col_text(a, st, 2);
+    r->node_name = col_text(a, st, 3);
+    r->count = sqlite3_column_int64(st, 4);
+    r->label = col_text(a, st, 5);
+    for (size_t i = 0; i < store_kind_nfields[kind]; i++) {
+        struct store_value *v = &r->v[i];
+        int at = (int)i + 6;
+        v->set = sqlite3_column_type(st, at) != SQLITE_NULL;
+        if (!v->set)
+            continue;
+        if (f[i].type == STORE_INT)
+            v->i = sqlite3_column_int64(st, at);
+        else if (f[i].type == STORE_REAL)
+            v->r = sqlite3_column_double(st, at);
+        else
+            v->s = col_text(a, st, at);
+    }
+}
+
+static int
+sq_record_get(struct store *s, enum store_kind kind,
+              const struct store_scope *scope, int64_t id, struct gg_arena *a,
+              struct store_record **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = record_stmt(sq, kind, ROP_GET, err);
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = gg_arena_alloc(a, sizeof(**out));
+        memset(*out, 0, sizeof(**out));
+        read_record(a, st, kind, *out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    } else {
+        rc = sq_fail(sq, rc, record_op_name[ROP_GET], err);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int
+sq_record_list(struct store *s, enum store_kind kind,
+               const struct store_scope *scope,
+               const struct store_record_filter *f, struct gg_arena *a,
+               struct store_record **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = record_stmt(sq, kind, ROP_LIST, err);
+    size_t cap = 16, count = 0;
+    struct store_record *items;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, scope_json(a, scope));
+    bind_text(st, 2, f->node);
+    sqlite3_bind_int64(st, 3, f->after);
+    sqlite3_bind_int(st, 4, f->limit);
+    bind_text(st, 5, f->q);
+    bind_text(st, 6, f->kind);
+    bind_id(st, 7, f->parent);
+    items = gg_arena_alloc(a, cap * sizeof(*items));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            struct store_record *bigger =
+                gg_arena_alloc(a, cap * 2 * sizeof(*items));
+            memcpy(bigger, items, cap * sizeof(*items));
+            items = bigger;
+            cap *= 2;
+        }
+        memset(&items[count], 0, sizeof(*items));
+        read_record(a, st, kind, &items[count++]);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(sq, rc, record_op_name[ROP_LIST], err);
+    *out = items;
+    *n = count;
+    return 0;
+}
+
+static int
+sq_building_find(struct store *s, const char *node, const char *name,
+                 int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_BUILDING_FIND);
+    int rc;
+
+    bind_text(st, 1, node);
+    bind_text(st, 2, name);
+    rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "building_find", err);
+}
+
+static int
+sq_household_find(struct store *s, int64_t building_id, int unit_no,
+                  const char *room, int64_t *id, const char **node,
+                  struct gg_arena *a, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_HOUSEHOLD_FIND);
+    int rc;
+
+    sqlite3_bind_int64(st, 1, building_id);
+    if (unit_no)
+        sqlite3_bind_int(st, 2, unit_no);
+    bind_text(st, 3, room);
+    rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *node = rc == SQLITE_ROW ? col_text(a, st, 1) : NULL;
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "household_find", err);
+}
+
+static int
+sq_node_counts(struct store *s, const char *node, int64_t counts[5],
+               struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_NODE_COUNTS);
+    int rc;
+
+    bind_text(st, 1, node);
+    rc = sqlite3_step(st);
+    for (int i = 0; i < 5; i++)
+        counts[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, i) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "node_counts", err);
+}
+
+/* ---- party members ---- */
+
+static int
+sq_party_member_put(struct store *s, const struct store_party_member *m,
+                    int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PARTY_MEMBER_PUT);
+    sqlite3_bind_int64(st, 1, m->party_org_id);
+    sqlite3_bind_int64(st, 2, m->person_id);
+    bind_text(st, 3, m->node_code);
+    bind_text(st, 4, m->duty);
+    bind_text(st, 5, m->joined_on);
+    sqlite3_bind_int(st, 6, m->center_household != 0);
+    sqlite3_bind_int64(st, 7, now);
+    return sq_exec(sq, st, STMT_PARTY_MEMBER_PUT, err);
+}
+
+static int
+sq_party_member_delete(struct store *s, int64_t org_id, int64_t person_id,
+                       struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PARTY_MEMBER_DELETE);
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, person_id);
+    return sq_change(sq, st, STMT_PARTY_MEMBER_DELETE, GG_ENOTFOUND, err);
+}
+
+static void
+read_party_member_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_party_member *m = item;
+    m->party_org_id = sqlite3_column_int64(st, 0);
+    m->person_id = sqlite3_column_int64(st, 1);
+    m->node_code = col_text(a, st, 2);
+    m->duty = col_text(a, st, 3);
+    m->joined_on = col_text(a, st, 4);
+    m->center_household = sqlite3_column_int(st, 5);
+    m->name = col_text(a, st, 6);
+    m->household_id = sqlite3_column_int64(st, 7);
+}
+
+static int
+sq_party_members(struct store *s, int64_t org_id, struct gg_arena *a,
+                 struct store_party_member **out, size_t *n,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_PARTY_MEMBERS);
+    void *items = NULL;
+    int rc;
+
+    sqlite3_bind_int64(st, 1, org_id);
+    rc = sq_collect(sq, st, "party_members", a, sizeof(**out),
+                    read_party_member_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+/* ---- roster ---- */
+
+static int
+sq_roster_insert(struct store *s, const struct store_roster *r, int64_t *id,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ROSTER_INSERT, err);
+    int64_t rid = 0;
+    int rc;
+
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, r->node_code);
+    sqlite3_bind_int64(st, 2, r->person_id);
+    bind_text(st, 3, r->post);
+    bind_text(st, 4, r->work_phone);
+    bind_id(st, 5, r->building_id);
+    bind_id(st, 6, r->unit_no);
+    sqlite3_bind_int64(st, 7, r->since);
+    rc = sq_insert_id(sq, st, STMT_ROSTER_INSERT, &rid, err);
+    if (!rc && id)
+        *id = rid;
+    for (size_t i = 0; !rc && i < r->n_households; i++) {
+        STMT_OR_FAIL(sq, hs, STMT_ROSTER_HOUSEHOLD);
+        sqlite3_bind_int64(hs, 1, rid);
+        sqlite3_bind_int64(hs, 2, r->households[i]);
+        rc = sq_exec(sq, hs, STMT_ROSTER_HOUSEHOLD, err);
+    }
+    return rc;
+}
+
+static int
+sq_roster_delete(struct store *s, const struct store_scope *scope, int64_t id,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    sqlite3_stmt *st = sq_stmt(sq, STMT_ROSTER_DELETE, err);
+    struct gg_arena *a = gg_arena_new(256);
+    int rc;
+
+    if (!st) {
+        gg_arena_free(a);
+        return GG_ESTORE;
+    }
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_change(sq, st, STMT_ROSTER_DELETE, GG_ENOTFOUND, err);
+    gg_arena_free(a);
+    return rc;
+}
+
+static void
+read_roster_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_roster *r = item;
+    const char *list;
+    int64_t *ids;
+    size_t n = 0;
+
+    r->id = sqlite3_column_int64(st, 0);
+    r->node_code = col_text(a, st, 1);
+    r->person_id = sqlite3_column_int64(st, 2);
+    r->post = col_text(a, st, 3);
+    r->work_phone = col_text(a, st, 4);
+    r->building_id = sqlite3_column_int64(st, 5);
+    r->unit_no = sqlite3_column_int(st, 6);
+    r->since = sqlite3_column_int64(st, 7);
+    r->name = col_text(a, st, 8);
+    list = (const char *)sqlite3_column_text(st, 9);
+    for (const char *p = list; p && *p; p++)
+        n += *p == ',';
+    ids = gg_arena_alloc(a, (n + 1) * sizeof(*ids));
+    n = 0;
+    for (const char *p = list; p && *p;) {
+        char *end;
+        ids[n++] = strtoll(p, &end, 10);
+        p = *end == ',' ? end + 1 : end + strlen(end);
+    }
+    r->households = ids;
+    r->n_households = n;
+}
+
+static int
+sq_roster_list(struct store *s, const char *node, struct gg_arena *a,
+               struct store_roster **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ROSTER_LIST);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, node);
+    rc = sq_collect(sq, st, "roster_list", a, sizeof(**out), read_roster_cb,
+                    &items, n, err);
+    *out = items;
+    return rc;
+}
+
+/* ---- geometry ---- */
+
+static int
+geometry_bump(struct sqlite_store *sq, int64_t *seq, struct gg_err *err)
+{
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_BUMP);
+    int rc = sqlite3_step(st);
+
+    *seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "geometry_bump", err);
+}
+
+static int
+sq_geometry_put(struct store *s, const struct store_geometry *g, int64_t now,
+                struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    int64_t seq;
+    int rc = geometry_bump(sq, &seq, err);
+    if (rc)
+        return rc;
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_PUT);
+    bind_text(st, 1, g->node_code);
+    bind_text(st, 2, g->geojson);
+    sqlite3_bind_double(st, 3, g->area_m2);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, 4 + i, g->bbox[i]);
+    sqlite3_bind_int64(st, 8, seq);
+    sqlite3_bind_int64(st, 9, now);
+    return sq_exec(sq, st, STMT_GEOMETRY_PUT, err);
+}
+
+static int
+sq_geometry_delete(struct store *s, const char *code, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    int64_t seq;
+    int rc = geometry_bump(sq, &seq, err);
+    if (rc)
+        return rc;
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_DELETE);
+    bind_text(st, 1, code);
+    return sq_change(sq, st, STMT_GEOMETRY_DELETE, GG_ENOTFOUND, err);
+}
+
+static void
+read_geometry_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_geometry *g = item;
+    g->node_code = col_text(a, st, 0);
+    g->name = col_text(a, st, 1);
+    if (store_node_level_parse((const char *)sqlite3_column_text(st, 2),
+                               &g->level))
+        g->level = NODE_GRID;
+    g->geojson = col_text(a, st, 3);
+    g->area_m2 = sqlite3_column_double(st, 4);
+    for (int i = 0; i < 4; i++)
+        g->bbox[i] = sqlite3_column_double(st, 5 + i);
+}
+
+static int
+sq_geometry_get(struct store *s, const char *code, struct gg_arena *a,
+                struct store_geometry **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_GET);
+    void *item;
+    int rc;
+
+    bind_text(st, 1, code);
+    rc = sq_one(sq, st, "geometry_get", a, sizeof(**out), read_geometry_cb,
+                &item, err);
+    *out = item;
+    return rc;
+}
+
+static int
+sq_geometry_children(struct store *s, const char *code, struct gg_arena *a,
+                     struct store_geometry **out, size_t *n,
+                     struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_CHILDREN);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, code);
+    rc = sq_collect(sq, st, "geometry_children", a, sizeof(**out),
+                    read_geometry_cb, &items, n, err);
+    *out = items;
+    return rc;
+}
+
+static int
+sq_geometry_seq(struct store *s, int64_t *seq, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_GEOMETRY_SEQ);
+    int rc = sqlite3_step(st);
+
+    *seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "geometry_seq", err);
+}
+
+/* Reads in one snapshot so that the shapes match the sequence number. */
+static int
+sq_geometry_grids(struct store *s,
+                  int (*fn)(void *ctx, const struct store_geometry *g),
+                  void *ctx, int64_t *seq, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    struct gg_arena *a = gg_arena_new(1 << 16);
+    int rc = sq_exec_sql(sq, "SAVEPOINT geometry_grids", "geometry_grids",
+                         err);
+
+    if (!rc)
+        rc = sq_geometry_seq(s, seq, err);
+    if (!rc) {
+        sqlite3_stmt *st = sq_stmt(sq, STMT_GEOMETRY_GRIDS, err);
+        int step = SQLITE_DONE;
+        if (!st)
+            rc = GG_ESTORE;
+        while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            struct store_geometry g;
+            read_geometry_cb(a, st, &g);
+            rc = fn(ctx, &g);
+            gg_arena_reset(a);
+        }
+        if (!rc && step != SQLITE_DONE)
+            rc = sq_fail(sq, step, "geometry_grids", err);
+        if (st)
+            sqlite3_reset(st);
+    }
+    if (sq_exec_sql(sq, "RELEASE geometry_grids", "geometry_grids", NULL))
+        gg_log(GG_LOG_WARN, "store.sqlite", "op=geometry_grids release=0");
+    gg_arena_free(a);
+    return rc;
+}
+
+static int
+sq_building_points(struct store *s, const struct store_scope *scope,
+                   const char *node, int limit, struct gg_arena *a,
+                   struct store_record **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_BUILDING_POINTS);
+    size_t cap = 64, count = 0;
+    struct store_record *items = gg_arena_alloc(a, cap * sizeof(*items));
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    bind_text(st, 2, node);
+    sqlite3_bind_int(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_record *r;
+        if (count == cap) {
+            struct store_record *bigger =
+                gg_arena_alloc(a, cap * 2 * sizeof(*items));
+            memcpy(bigger, items, cap * sizeof(*items));
+            items = bigger;
+            cap *= 2;
+        }
+        r = &items[count++];
+        memset(r, 0, sizeof(*r));
+        r->id = sqlite3_column_int64(st, 0);
+        r->node_code = col_text(a, st, 1);
+        r->v[STORE_F_BUILDING_name] = (struct store_value){
+            .set = 1, .s = col_text(a, st, 2)};
+        r->v[STORE_F_BUILDING_address] = (struct store_value){
+            .set = 1, .s = col_text(a, st, 3)};
+        r->v[STORE_F_BUILDING_lon] = (struct store_value){
+            .set = 1, .r = sqlite3_column_double(st, 4)};
+        r->v[STORE_F_BUILDING_lat] = (struct store_value){
+            .set = 1, .r = sqlite3_column_double(st, 5)};
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(sq, rc, "building_points", err);
+    *out = items;
+    *n = count;
+    return 0;
+}
+
+/* ---- import jobs ---- */
+
+static int
+sq_import_job_insert(struct store *s, const struct store_import_job *j,
+                     int64_t *id, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_IMPORT_INSERT);
+    bind_text(st, 1, j->kind);
+    bind_text(st, 2, j->node_code);
+    bind_id(st, 3, j->actor_id);
+    bind_text(st, 4, j->state);
+    sqlite3_bind_int(st, 5, j->dry_run != 0);
+    bind_text(st, 6, j->mode);
+    sqlite3_bind_int64(st, 7, j->created_at);
+    return sq_insert_id(sq, st, STMT_IMPORT_INSERT, id, err);
+}
+
+static int
+sq_import_job_update(struct store *s, const struct store_import_job *j,
+                     struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_IMPORT_UPDATE);
+    sqlite3_bind_int64(st, 1, j->id);
+    bind_text(st, 2, j->state);
+    sqlite3_bind_int64(st, 3, j->total);
+    sqlite3_bind_int64(st, 4, j->processed);
+    sqlite3_bind_int64(st, 5, j->ok);
+    sqlite3_bind_int64(st, 6, j->bad);
+    bind_text(st, 7, j->errors ? j->errors : "[]");
+    bind_text(st, 8, j->message);
+    bind_id(st, 9, j->started_at);
+    bind_id(st, 10, j->finished_at);
+    return sq_change(sq, st, STMT_IMPORT_UPDATE, GG_ENOTFOUND, err);
+}
+
+static void
+read_import_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_import_job *j = item;
+    j->id = sqlite3_column_int64(st, 0);
+    j->kind = col_text(a, st, 1);
+    j->node_code = col_text(a, st, 2);
+    j->actor_id = sqlite3_column_int64(st, 3);
+    j->state = col_text(a, st, 4);
+    j->dry_run = sqlite3_column_int(st, 5);
+    j->mode = col_text(a, st, 6);
+    j->total = sqlite3_column_int64(st, 7);
+    j->processed = sqlite3_column_int64(st, 8);
+    j->ok = sqlite3_column_int64(st, 9);
+    j->bad = sqlite3_column_int64(st, 10);
+    j->errors = col_text(a, st, 11);
+    j->message = col_text(a, st, 12);
+    j->created_at = sqlite3_column_int64(st, 13);
+    j->started_at = sqlite3_column_int64(st, 14);
+    j->finished_at = sqlite3_column_int64(st, 15);
+}
+
+static int
+sq_import_job_get(struct store *s, const struct store_scope *scope, int64_t id,
+                  struct gg_arena *a, struct store_import_job **out,
+                  struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_IMPORT_GET);
+    void *item;
+    int rc;
+
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_one(sq, st, "import_job_get", a, sizeof(**out), read_import_cb,
+                &item, err);
+    *out = item;
     return rc;
 }
 
@@ -2115,6 +2842,9 @@ sq_close(struct store *s)
     struct sqlite_store *sq = SQ(s);
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(sq->stmt[i]);
+    for (int k = 0; k < STORE_KIND__COUNT; k++)
+        for (int o = 0; o < ROP__COUNT; o++)
+            sqlite3_finalize(sq->rstmt[k][o]);
     if (sqlite3_close(sq->db) != SQLITE_OK)
         gg_log(GG_LOG_ERROR, "store.sqlite", "op=close msg=\"%s\"",
                sqlite3_errmsg(sq->db));

@@ -132,7 +132,7 @@ class Cli(unittest.TestCase):
         dh = "370902001007"  # 东湖社区
         self.assertEqual(q("select count(*) from nodes where level='grid' and "
                            "parent_code=?", dh), 6)
-        self.assertEqual(q("select count(*) from grid_members where post like "
+        self.assertEqual(q("select count(*) from roster where post like "
                            "'grid_worker%' and node_code like ?", dh + "%"), 24)
         self.assertEqual(q("select count(*) from nodes where code in "
                            "('350702','370902')"), 2)

@@ -82,7 +82,7 @@ class Hierarchy(unittest.TestCase):
             "select (select count(*) from persons where node_code like ?1), "
             "(select count(*) from buildings where node_code like ?1), "
             "(select count(*) from households where node_code like ?1), "
-            "(select count(*) from grid_members where node_code like ?1), "
+            "(select count(*) from roster where node_code like ?1), "
             "(select count(*) from role_grants where node_code like ?1)",
             (p + "%",)).fetchone()
         old = "370902001007006"
