@@ -49,6 +49,7 @@ struct api_thread {
     struct gg_err health_err;
     int in_read; /* a read snapshot is open for the current request */
     struct account_cache *sessions; /* recently seen sessions (reads only) */
+    struct grid_locator *grids;     /* point -> grid (domain/locate.h) */
 };
 
 void api_app_init(struct api_app *app, const struct gg_config *cfg,
@@ -124,6 +125,16 @@ int api_json_int(json_t *obj, const char *name, int64_t min, int64_t max,
 /* -1 when absent (optional), else 0 or 1. */
 int api_json_bool(json_t *obj, const char *name, int *out, struct gg_err *err)
     __attribute__((warn_unused_result));
+/* Persons lists: the filters of GET /persons (and its export) from the
+ * query string, with room for the blind indexes they point to. */
+struct api_person_query {
+    struct store_person_filter f;
+    unsigned char id_blind[GG_BLIND_BYTES], phone_blind[GG_BLIND_BYTES];
+};
+int api_person_filter(struct http_req *req, struct api_person_query *q,
+                      struct gg_err *err) __attribute__((warn_unused_result));
+json_t *api_person_row_json(const struct store_person_row *p);
+json_t *api_party_member_json(const struct store_party_member *m);
 /* A list of {role, node_code} objects. */
 int api_json_grants(struct http_req *req, json_t *obj, const char *name,
                     struct account_grant **out, size_t *n,

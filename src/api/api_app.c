@@ -8,6 +8,7 @@
 #include "core/gg_parse.h"
 #include "core/gg_time.h"
 #include "api/api.h"
+#include "domain/locate.h"
 #include "domain/apikey.h"
 
 static const struct http_route routes[] = {
@@ -29,8 +30,10 @@ thread_open(void *ctx)
 
     t->app = app;
     t->sessions = account_cache_new();
+    t->grids = grid_locator_new();
     if (store_open(&t->store, app->cfg->db, 0, &opt, &err)) {
         account_cache_free(t->sessions);
+        grid_locator_free(t->grids);
         gg_log(GG_LOG_ERROR, "api.thread", "op=store_open code=%s",
                gg_code_name(err.code));
         free(t);
@@ -45,6 +48,7 @@ thread_close(void *ctx)
     struct api_thread *t = ctx;
     store_close(&t->store);
     account_cache_free(t->sessions);
+    grid_locator_free(t->grids);
     free(t);
 }
 

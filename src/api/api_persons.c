@@ -10,34 +10,46 @@
 
 #define PERSONS_PAGE 100
 
-/* GET /persons?node=CODE[&q=NAME_PREFIX][&id_no=..|&phone=..][&tag=..]
- * [&after=ID]: 200 {"items","next"}, masked, in id order; an ID or phone
- * number is matched exactly through its blind index. 400 names the bad
- * parameter. */
+json_t *
+api_person_row_json(const struct store_person_row *p)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:o}",
+                     "id", (json_int_t)p->id, "node_code", p->node_code,
+                     "name", p->name, "sex", p->sex, "birth_date",
+                     p->birth_date, "residence", p->residence, "id_no_masked",
+                     p->id_no_mask, "phone_masked", p->phone_mask, "tags",
+                     p->tags, "relation", p->relation, "household_id",
+                     p->household_id ? json_integer(p->household_id)
+                                     : json_null());
+}
+
 int
-api_persons_list(struct http_req *req, struct http_resp *resp,
-                 struct gg_err *err)
+api_person_filter(struct http_req *req, struct api_person_query *q,
+                  struct gg_err *err)
 {
     const struct gg_keys *keys = api_thread(req)->app->keys;
-    struct store_person_filter f = {0};
-    struct store_person_row *rows;
-    unsigned char id_blind[GG_BLIND_BYTES], phone_blind[GG_BLIND_BYTES];
+    struct store_person_filter *f = &q->f;
     const char *id_no, *phone;
-    json_t *items;
-    size_t n;
     int rc;
 
-    rc = http_query_str(req, "node", NODE_CODE_MAX, &f.node, err);
-    if (!rc && !f.node)
+    memset(f, 0, sizeof(*f));
+    rc = http_query_str(req, "node", NODE_CODE_MAX, &f->node, err);
+    if (!rc && !f->node)
         rc = gg_fail(err, GG_EINVAL, "node", MSG_FIELD_REQUIRED);
     if (!rc)
-        rc = node_code_check(f.node, NULL, "node", err);
+        rc = node_code_check(f->node, NULL, "node", err);
     if (!rc)
-        rc = api_query_int(req, "after", INT64_MAX, &f.after, err);
+        rc = api_query_int(req, "after", INT64_MAX, &f->after, err);
     if (!rc)
-        rc = http_query_str(req, "q", 50, &f.name_prefix, err);
+        rc = api_query_int(req, "building", INT64_MAX, &f->building, err);
     if (!rc)
-        rc = http_query_str(req, "tag", 20, &f.tag, err);
+        rc = api_query_int(req, "household", INT64_MAX, &f->household, err);
+    if (!rc)
+        rc = http_query_str(req, "q", 50, &f->name_prefix, err);
+    if (!rc)
+        rc = http_query_str(req, "tag", 20, &f->tag, err);
+    if (!rc)
+        rc = http_query_str(req, "address", 100, &f->address, err);
     if (!rc)
         rc = http_query_str(req, "id_no", 18, &id_no, err);
     if (!rc)
@@ -52,34 +64,47 @@ api_persons_list(struct http_req *req, struct http_resp *resp,
         rc = idcard_check(norm, 99991231, NULL, "id_no", err);
         if (rc)
             return rc;
-        pii_blind_of(keys, PII_ID_NO, norm, id_blind);
-        f.id_blind = id_blind;
+        pii_blind_of(keys, PII_ID_NO, norm, q->id_blind);
+        f->id_blind = q->id_blind;
     } else if (phone) {
         rc = pii_phone_check(phone, "phone", err);
         if (rc)
             return rc;
-        pii_blind_of(keys, PII_PHONE, phone, phone_blind);
-        f.phone_blind = phone_blind;
+        pii_blind_of(keys, PII_PHONE, phone, q->phone_blind);
+        f->phone_blind = q->phone_blind;
     }
-    if (f.name_prefix && !*f.name_prefix)
-        f.name_prefix = NULL;
-    if (f.tag && !*f.tag)
-        f.tag = NULL;
-    f.limit = PERSONS_PAGE;
-    rc = store_person_list(api_store(req), &api_who(req)->scope, &f,
-                           req->arena, &rows, &n, err);
+    if (f->name_prefix && !*f->name_prefix)
+        f->name_prefix = NULL;
+    if (f->tag && !*f->tag)
+        f->tag = NULL;
+    if (f->address && !*f->address)
+        f->address = NULL;
+    f->limit = PERSONS_PAGE;
+    return 0;
+}
+
+/* GET /persons?node=CODE[&q=NAME_PREFIX][&id_no=..|&phone=..][&tag=..]
+ * [&address=..][&building=ID][&household=ID][&after=ID]: 200
+ * {"items","next"}, masked, in id order; an ID or phone number is matched
+ * exactly through its blind index. 400 names the bad parameter. */
+int
+api_persons_list(struct http_req *req, struct http_resp *resp,
+                 struct gg_err *err)
+{
+    struct api_person_query q;
+    struct store_person_row *rows;
+    json_t *items;
+    size_t n;
+    int rc = api_person_filter(req, &q, err);
+
+    if (!rc)
+        rc = store_person_list(api_store(req), &api_who(req)->scope, &q.f,
+                               req->arena, &rows, &n, err);
     if (rc)
         return rc;
     items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s?,s:s?,s:s?}", "id",
-                      (json_int_t)rows[i].id, "node_code", rows[i].node_code,
-                      "name", rows[i].name, "sex", rows[i].sex, "birth_date",
-                      rows[i].birth_date, "residence", rows[i].residence,
-                      "id_no_masked", rows[i].id_no_mask, "phone_masked",
-                      rows[i].phone_mask, "tags", rows[i].tags));
+        json_array_append_new(items, api_person_row_json(&rows[i]));
     http_resp_json(resp, 200,
                    json_pack("{s:o,s:o}", "items", items, "next",
                              n == PERSONS_PAGE ? json_integer(rows[n - 1].id)

@@ -35,3 +35,32 @@ gg_time_iso(int64_t ms, char out[GG_ISO_LEN])
     n = strftime(out, GG_ISO_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(out + n, GG_ISO_LEN - n, ".%03dZ", (int)(ms % 1000));
 }
+
+int
+gg_date_ymd(const char *v)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, n = 0, leap;
+
+    if (!v || strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+            return -1;
+    if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+        return -1;
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1800 || m < 1 || m > 12 || d < 1 ||
+        d > days[m - 1] + (m == 2 && leap))
+        return -1;
+    return y * 10000 + m * 100 + d;
+}
+
+int
+gg_today_ymd(int64_t now_s)
+{
+    time_t t = (time_t)now_s;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}

@@ -12,5 +12,10 @@ int64_t gg_now_s(void);       /* wall clock, seconds since the epoch */
 uint64_t gg_mono_ns(void);    /* monotonic, for durations */
 /* "2026-11-23T16:46:11.123Z" (UTC) into out[GG_ISO_LEN]. */
 void gg_time_iso(int64_t ms, char out[GG_ISO_LEN]);
+/* A calendar date "YYYY-MM-DD" (exactly) as the number YYYYMMDD, or -1
+ * when it is not one (wrong form, 2026-02-30, years before 1800). */
+int gg_date_ymd(const char *v);
+/* Today (UTC) at unix time now, as YYYYMMDD. */
+int gg_today_ymd(int64_t now_s);
 
 #endif

@@ -75,6 +75,8 @@ struct account_ctx {
     const char *user_agent;
     struct account_cache *cache;
     const char *person_tags; /* the configured tags, comma-separated */
+    int in_tx; /* the caller holds a write transaction (an import): writes
+                  neither begin nor commit their own */
 };
 
 /* Who is asking: built per request in its arena. */

@@ -1,5 +1,6 @@
 #include "core/gg.h"
 #include "core/gg_log.h"
+#include "core/gg_time.h"
 #include "domain/audit.h"
 #include "domain/idcard.h"
 #include "domain/node.h"
@@ -70,12 +71,10 @@ code2(const char *v, int lo, int hi, int extra1, int extra2)
 }
 
 static int
-date_ok(const char *v, int today_ymd)
+date_ok(const char *v, int today)
 {
-    int y, m, d, n = 0;
-    if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[10])
-        return 0;
-    return date_valid(y, m, d) && y * 10000 + m * 100 + d <= today_ymd;
+    int ymd = gg_date_ymd(v);
+    return ymd > 0 && ymd <= today;
 }
 
 static int
@@ -93,15 +92,6 @@ tag_known(const char *configured, const char *tag)
     return 0;
 }
 
-static int
-today_ymd(int64_t now)
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 /* Checks `in` and fills `out` (sealing what is new); `old` is the stored
  * record on update (NULL on create). */
 static int
@@ -111,7 +101,7 @@ person_build(const struct account_ctx *ctx, const struct account_who *who,
 {
     static const char *const residences[] = {"permanent", "registered",
                                              "floating", "overseas"};
-    int today = today_ymd(ctx->now), found = 0;
+    int today = gg_today_ymd(ctx->now), found = 0;
     struct store_node *node;
     char *id_no = NULL;
     int rc;
@@ -245,7 +235,7 @@ save(const struct account_ctx *ctx, const struct account_who *who,
      struct gg_err *err)
 {
     struct store_change c = {0};
-    int rc = store_begin(ctx->s, err);
+    int rc = ctx->in_tx ? 0 : store_begin(ctx->s, err);
 
     if (rc)
         return rc;
@@ -265,6 +255,8 @@ save(const struct account_ctx *ctx, const struct account_who *who,
         c.after = snapshot_text(ctx, p);
         rc = store_history_add(ctx->s, &c, err);
     }
+    if (ctx->in_tx)
+        return rc;
     if (!rc)
         rc = store_commit(ctx->s, err);
     if (rc && store_rollback(ctx->s, NULL))

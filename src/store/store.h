@@ -164,6 +164,8 @@ struct store_person_row {
     const char *name, *sex, *birth_date, *residence;
     const char *id_no_mask, *phone_mask;
     const char *tags; /* comma-separated */
+    const char *relation; /* GB/T 4761 */
+    int64_t household_id; /* 0: none */
 };
 
 /* What a person search asks for; NULL or 0 means "any". */
@@ -667,8 +669,11 @@ struct store_migration {
     /* ---- roster ---- */                                                  \
     X(int, roster_insert, (struct store * s, const struct store_roster *r,    \
                            int64_t *id, struct gg_err *err), (s, r, id, err)) \
+    /* Removes a post in scope; *out (in a) gets what it was. */           \
     X(int, roster_delete, (struct store * s, const struct store_scope *scope, \
-                           int64_t id, struct gg_err *err), (s, scope, id, err)) \
+                           int64_t id, struct gg_arena *a,                    \
+                           struct store_roster **out, struct gg_err *err),    \
+      (s, scope, id, a, out, err))                                            \
     /* The posts of one node (not its descendants), by post then id. */      \
     X(int, roster_list, (struct store * s, const char *node,                  \
                          struct gg_arena *a, struct store_roster **out,       \

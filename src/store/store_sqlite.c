@@ -45,7 +45,8 @@
 #define PERSON_ROW_SELECT                                                     \
     "SELECT p.id, p.node_code, p.name, p.sex, p.birth_date, p.residence, "    \
     "p.id_no_mask, p.phone_mask, (SELECT group_concat(tag, ',') FROM "        \
-    "person_tags t WHERE t.person_id = p.id) FROM persons p "
+    "person_tags t WHERE t.person_id = p.id), p.relation, "                  \
+    "coalesce(p.household_id, 0) FROM persons p "
 
 /* Rows whose node_code lies under the node bound to ?N. */
 #define UNDER(n) "node_code >= ?" #n " AND node_code < ?" #n " || ':'"
@@ -300,7 +301,9 @@
     SQL(ROSTER_HOUSEHOLD, "INSERT INTO roster_households(roster_id, "         \
                           "household_id) VALUES (?1, ?2)")                    \
     SQL(ROSTER_DELETE, "DELETE FROM roster WHERE id = ?2 AND "                \
-                       IN_SCOPE("node_code", 1))                              \
+                       IN_SCOPE("node_code", 1) " RETURNING id, node_code, "  \
+                       "person_id, post, work_phone, coalesce(building_id, "  \
+                       "0), coalesce(unit_no, 0), since, NULL, NULL")         \
     SQL(ROSTER_LIST, "SELECT r.id, r.node_code, r.person_id, r.post, "        \
                      "r.work_phone, coalesce(r.building_id, 0), "             \
                      "coalesce(r.unit_no, 0), r.since, p.name, (SELECT "      \
@@ -1789,6 +1792,8 @@ read_person_row_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
     p->id_no_mask = col_text(a, st, 6);
     p->phone_mask = col_text(a, st, 7);
     p->tags = col_text(a, st, 8);
+    p->relation = col_text(a, st, 9);
+    p->household_id = sqlite3_column_int64(st, 10);
 }
 
 static int
@@ -2505,26 +2510,6 @@ sq_roster_insert(struct store *s, const struct store_roster *r, int64_t *id,
     return rc;
 }
 
-static int
-sq_roster_delete(struct store *s, const struct store_scope *scope, int64_t id,
-                 struct gg_err *err)
-{
-    struct sqlite_store *sq = SQ(s);
-    sqlite3_stmt *st = sq_stmt(sq, STMT_ROSTER_DELETE, err);
-    struct gg_arena *a = gg_arena_new(256);
-    int rc;
-
-    if (!st) {
-        gg_arena_free(a);
-        return GG_ESTORE;
-    }
-    bind_text(st, 1, scope_json(a, scope));
-    sqlite3_bind_int64(st, 2, id);
-    rc = sq_change(sq, st, STMT_ROSTER_DELETE, GG_ENOTFOUND, err);
-    gg_arena_free(a);
-    return rc;
-}
-
 static void
 read_roster_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
 {
@@ -2554,6 +2539,25 @@ read_roster_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
     }
     r->households = ids;
     r->n_households = n;
+}
+
+static int
+sq_roster_delete(struct store *s, const struct store_scope *scope, int64_t id,
+                 struct gg_arena *a, struct store_roster **out,
+                 struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_ROSTER_DELETE);
+    void *item;
+    int rc;
+
+    /* roster_households go with it (ON DELETE CASCADE). */
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    rc = sq_one(sq, st, "roster_delete", a, sizeof(**out), read_roster_cb,
+                &item, err);
+    *out = item;
+    return rc;
 }
 
 static int

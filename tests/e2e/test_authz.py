@@ -121,6 +121,137 @@ class Matrix(unittest.TestCase):
         return {"version": version, "node_code": node, "name": name,
                 "residence": residence}
 
+    # The registry records, as the tables they live in and the body a
+    # create or an update sends.
+    RECORDS = {
+        "buildings": ("buildings", "INSERT INTO buildings(node_code, name, "
+                      "address, kind, created_at, updated_at) VALUES (?, "
+                      "'矩阵楼', '矩阵路1号', 'residential', 0, 0)",
+                      {"name": "矩阵楼", "address": "矩阵路", "kind": "other"}),
+        "organisations": ("organisations", "INSERT INTO organisations("
+                          "node_code, kind, name, created_at, updated_at) "
+                          "VALUES (?, 'merchant', '矩阵商户', 0, 0)",
+                          {"kind": "merchant", "name": "矩阵商户"}),
+        "party_orgs": ("party_orgs", "INSERT INTO party_orgs(node_code, "
+                       "kind, name, created_at, updated_at) VALUES (?, "
+                       "'committee', '矩阵党委', 0, 0)",
+                       {"kind": "committee", "name": "矩阵党委"}),
+    }
+
+    def record(self, kind, node):
+        """A new record of kind under node, straight into the database."""
+        if kind == "households":
+            b = self.record("buildings", node)
+            cur = self.con.execute(
+                "INSERT INTO households(node_code, building_id, room, "
+                "created_at, updated_at) VALUES (?, ?, '101', 0, 0)",
+                (node, b))
+        else:
+            cur = self.con.execute(self.RECORDS[kind][1], (node,))
+        self.con.commit()
+        return cur.lastrowid
+
+    def grid_under(self, node):
+        """A node that may hold records: node itself from the community
+        down, else its first grid."""
+        if len(node) >= 12:
+            return node
+        return self.con.execute(
+            "select code from nodes where level = 'grid' and code > ? and "
+            "code < ? || ':' order by code limit 1", (node, node)).fetchone()[0]
+
+    def new_person(self, node):
+        cur = self.con.execute(
+            "INSERT INTO persons(node_code, name, sex, residence, created_at, "
+            "updated_at) VALUES (?, '矩阵人员', '1', 'permanent', 0, 0)", (node,))
+        self.con.commit()
+        return cur.lastrowid
+
+    def record_fixtures(self, n, node):
+        """Fixtures of the list/get/create/update/history routes of every
+        registry record kind."""
+        f = {}
+        grid = self.grid_under(node)
+        out_grid = OUTSIDE
+        for kind in ("buildings", "households", "organisations",
+                     "party_orgs"):
+            path = "/api/v1/" + kind.replace("_", "-")
+            f["api_%s_list" % kind] = [
+                ("in", path + "?node=" + node, None, 200),
+                ("out", path + "?node=" + OUTSIDE, None, 200)]
+            f["api_%s_get" % kind] = [
+                ("in", "%s/%d" % (path, self.record(kind, node)), None, 200),
+                ("out", "%s/%d" % (path, self.record(kind, OUTSIDE)), None,
+                 404)]
+            f["api_%s_history" % kind] = [
+                ("in", "%s/%d/history" % (path, self.record(kind, node)),
+                 None, 200),
+                ("out", "%s/%d/history" % (path, self.record(kind, OUTSIDE)),
+                 None, 404)]
+            if kind == "households":
+                body_in = {"building_id": self.record("buildings", grid),
+                           "room": "R%d" % n}
+                body_out = {"building_id": self.record("buildings", OUTSIDE),
+                            "room": "R%d" % n}
+                update = {"version": 1, "room": "U%d" % n}
+            else:
+                body_in = dict(self.RECORDS[kind][2], node_code=grid)
+                body_out = dict(self.RECORDS[kind][2], node_code=out_grid)
+                update = {"version": 1, "name": "改名%d" % n}
+            f["api_%s_create" % kind] = [("in", path, body_in, 201),
+                                         ("out", path, body_out, 400)]
+            f["api_%s_update" % kind] = [
+                ("in", "%s/%d" % (path, self.record(kind, grid)), update, 200),
+                ("out", "%s/%d" % (path, self.record(kind, OUTSIDE)), update,
+                 404)]
+        posts = ["publicity", "safety", "mediation", "patrol", "police",
+                 "law_enforcement", "sanitation", "urban_management"]
+        roster_node = grid
+        f["api_roster_add"] = [
+            ("in", "/api/v1/nodes/%s/roster" % roster_node,
+             {"person_id": self.new_person(roster_node),
+              "post": posts[n % len(posts)]}, 201),
+            ("out", "/api/v1/nodes/%s/roster" % OUTSIDE,
+             {"person_id": self.out_person, "post": "police"}, 404)]
+        rid = self.con.execute(
+            "INSERT INTO roster(node_code, person_id, post, since) VALUES "
+            "(?, ?, 'patrol', 0)", (node, self.new_person(node))).lastrowid
+        out_rid = self.con.execute(
+            "INSERT INTO roster(node_code, person_id, post, since) VALUES "
+            "(?, ?, 'patrol', 0)", (OUTSIDE, self.new_person(OUTSIDE))
+        ).lastrowid
+        self.con.commit()
+        f["api_roster_remove"] = [
+            ("in", "/api/v1/roster/%d" % rid, None, 204),
+            ("out", "/api/v1/roster/%d" % out_rid, None, 404)]
+        for handler, tail in (("api_roster_list", "roster"),
+                              ("api_roster_care_card", "care-card"),
+                              ("api_nodes_overview", "overview")):
+            f[handler] = [
+                ("in", "/api/v1/nodes/%s/%s" % (node, tail), None, 200),
+                ("out", "/api/v1/nodes/%s/%s" % (OUTSIDE, tail), None, 404)]
+        member = "/api/v1/party-orgs/%d/members/%d"
+        f["api_party_member_put"] = [
+            ("in", member % (self.record("party_orgs", node),
+                             self.person_in(node)), {"duty": "member"}, 200),
+            ("out", member % (self.record("party_orgs", OUTSIDE),
+                              self.out_person), {"duty": "member"}, 404)]
+        org, out_org = (self.record("party_orgs", node),
+                        self.record("party_orgs", OUTSIDE))
+        for o, nd in ((org, node), (out_org, OUTSIDE)):
+            self.con.execute(
+                "INSERT INTO party_members(party_org_id, person_id, "
+                "node_code, duty, since) VALUES (?, ?, ?, 'member', 0)",
+                (o, self.new_person(nd), nd))
+        self.con.commit()
+        pm = lambda o: self.con.execute(
+            "select person_id from party_members where party_org_id = ?",
+            (o,)).fetchone()[0]
+        f["api_party_member_delete"] = [
+            ("in", member % (org, pm(org)), None, 204),
+            ("out", member % (out_org, pm(out_org)), None, 404)]
+        return f
+
     def version(self, code):
         return self.con.execute("select version from nodes where code = ?",
                                 (code,)).fetchone()[0]
@@ -132,7 +263,8 @@ class Matrix(unittest.TestCase):
         n = Matrix.serial
         node = c.node
         admin = role in ("sys_admin", "sec_admin", "audit_admin")
-        f = {
+        f = self.record_fixtures(n, node)
+        f.update({
             "api_me_password": [("self", "/api/v1/me/password",
                                  {"old_password": "nope-nope-nope",
                                   "new_password": "Whatever-2026!"}, 400)],
@@ -257,7 +389,7 @@ class Matrix(unittest.TestCase):
                                  None, 404)],
             "api_audit_list": [("in", "/api/v1/audit", None, 200)],
             "api_audit_verify": [("in", "/api/v1/audit/verify", None, 200)],
-        }
+        })
         return f.get(handler)
 
     def by_id(self, pattern, body, status):
@@ -291,7 +423,10 @@ class Matrix(unittest.TestCase):
                                          "expected %d: %s" % (want,
                                                               r.body[:200])))
                     if handler in ("api_persons_list", "api_accounts_list",
-                                   "api_nodes_list") and label == "out":
+                                   "api_nodes_list", "api_buildings_list",
+                                   "api_households_list",
+                                   "api_organisations_list",
+                                   "api_party_orgs_list") and label == "out":
                         items = r.json()["items"]
                         if items:
                             problems.append((role, handler, label, got,
