@@ -4,6 +4,7 @@ outside it. A role without the route's capability gets 403; with it, the
 object in scope answers and the one outside is exactly as if it did not
 exist. No answer may carry a full ID or phone number, except an allowed
 reveal. A route with no fixture here fails the test: add one with it."""
+import json
 import os
 import re
 import sqlite3
@@ -250,7 +251,54 @@ class Matrix(unittest.TestCase):
         f["api_party_member_delete"] = [
             ("in", member % (org, pm(org)), None, 204),
             ("out", member % (out_org, pm(out_org)), None, 404)]
+        # Boundaries: a community of the role's own (a fresh one under the
+        # street when the role sits higher), drawn or cleared.
+        geo = node if len(node) == 12 else self.community(n)
+        square = {"type": "Polygon", "coordinates": [[
+            [116, 36], [116.01, 36], [116.01, 36.01], [116, 36.01],
+            [116, 36]]]}
+        f["api_map_geometry_put"] = [
+            ("in", "/api/v1/nodes/%s/geometry" % geo,
+             {"version": self.version(geo), "geometry": square}, 200),
+            ("out", "/api/v1/nodes/%s/geometry" % OUTSIDE,
+             {"version": 1, "geometry": square}, 404)]
+        drawn = geo
+        self.con.execute(
+            "INSERT OR REPLACE INTO node_geometry VALUES (?, ?, 1e6, 116, 36, "
+            "116.01, 36.01, 1, 0)", (drawn, json.dumps(square)))
+        self.con.commit()
+        f["api_map_geometry_delete"] = [
+            ("in", "/api/v1/nodes/%s/geometry?version=%d"
+             % (drawn, self.version(drawn)), None, 204),
+            ("out", "/api/v1/nodes/%s/geometry?version=1" % OUTSIDE, None,
+             404)]
+        # Roles below a community have none to report on: a grid is a 400.
+        covered = node if len(node) >= 12 else self.community(n + 250)
+        self.con.execute(
+            "INSERT OR REPLACE INTO node_geometry VALUES (?, ?, 1e6, 116, 36, "
+            "116.01, 36.01, 1, 0)", (covered, json.dumps(square)))
+        self.con.commit()
+        f["api_map_coverage"] = [
+            ("in", "/api/v1/nodes/%s/coverage" % covered, None,
+             200 if len(covered) == 12 else 400),
+            ("out", "/api/v1/nodes/%s/coverage" % OUTSIDE, None, 404)]
+        f["api_map_get"] = [("in", "/api/v1/map?node=" + node, None, 200),
+                            ("out", "/api/v1/map?node=" + OUTSIDE, None, 404)]
+        f["api_map_locate"] = [
+            ("in", "/api/v1/locate?lon=117.1&lat=36.2", None, 200),
+            ("out", "/api/v1/locate?lon=116.3&lat=39.9", None, 200)]
         return f
+
+    def community(self, n):
+        """A community of its own under 岱庙街道 (every writing role's
+        scope reaches it)."""
+        code = "370902001%03d" % (100 + n % 800)
+        self.con.execute(
+            "INSERT OR IGNORE INTO nodes(code, parent_code, level, name, "
+            "created_at, updated_at) VALUES (?, '370902001', 'community', "
+            "'矩阵社区', 0, 0)", (code,))
+        self.con.commit()
+        return code
 
     def version(self, code):
         return self.con.execute("select version from nodes where code = ?",
