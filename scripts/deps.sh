@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
-      libsodium-dev libsqlite3-dev libgeos-dev sqlite3 curl ca-certificates)
+      libsodium-dev libsqlite3-dev libgeos-dev libexpat1-dev libxlsxwriter-dev
+      zlib1g-dev sqlite3 curl ca-certificates)
 if [ "${1:-}" = test ]; then
     want+=(libcmocka-dev python3 chromium fonts-noto-cjk)
 fi
