@@ -25,7 +25,8 @@ thread_open(void *ctx)
 {
     const struct api_app *app = ctx;
     struct api_thread *t = gg_xcalloc(1, sizeof(*t));
-    struct store_options opt = {(int)app->cfg->busy_timeout_ms};
+    struct store_options opt = {(int)app->cfg->busy_timeout_ms,
+                                (int)app->cfg->cache_mb * 1024};
     struct gg_err err;
 
     t->app = app;

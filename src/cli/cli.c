@@ -6,6 +6,8 @@ const struct cli_command cli_commands[] = {
     {"init", cmd_init, MSG_CMD_INIT},
     {"demo", cmd_demo, MSG_CMD_DEMO},
     {"check", cmd_check, MSG_CMD_CHECK},
+    {"import", cmd_import, MSG_CMD_IMPORT},
+    {"export", cmd_export, MSG_CMD_EXPORT},
     {"audit", cmd_audit, MSG_CMD_AUDIT},
     {"bench", cmd_bench, MSG_CMD_BENCH},
     {"version", cmd_version, MSG_CMD_VERSION},
@@ -65,8 +67,12 @@ int
 cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
           int argc, char **argv, struct cli_args *out, int *done)
 {
-    /* Commands with subcommand words (audit verify) take one first. */
-    int words = !strcmp(command, "audit") || !strcmp(command, "bench");
+    /* Commands with words first: audit verify, import persons FILE. */
+    int words = !strcmp(command, "import")                                ? 2
+                : !strcmp(command, "audit") || !strcmp(command, "bench") ||
+                        !strcmp(command, "export")
+                    ? 1
+                    : 0;
     struct gg_err err;
     size_t idx;
 
@@ -104,8 +110,11 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
         const struct cli_option *o;
         char *name = argv[i], *value = NULL, *eq;
 
-        if (i == 0 && name[0] != '-' && words) {
-            out->word = name;
+        if (i < words && name[0] != '-' && (i == 0 || out->word)) {
+            if (i == 0)
+                out->word = name;
+            else
+                out->word2 = name;
             continue;
         }
         if (strncmp(name, "--", 2)) {

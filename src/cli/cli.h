@@ -34,6 +34,7 @@ struct cli_args {
     unsigned flags;         /* bit i: option i (a flag) was given */
     const char *values[CLI_MAX_OPTIONS]; /* option i's value, if it takes one */
     const char *word;       /* a leading subcommand word, e.g. "verify" */
+    const char *word2;      /* a second one (import persons FILE) */
     enum gg_lang lang;
 };
 
@@ -62,6 +63,8 @@ int cmd_check(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 extern const struct cli_command cli_commands[];
 extern const size_t cli_n_commands;

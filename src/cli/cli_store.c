@@ -7,7 +7,8 @@
 int
 cli_store_open(const struct cli_args *args, int create, struct store **out)
 {
-    struct store_options opt = {(int)args->cfg.busy_timeout_ms};
+    struct store_options opt = {(int)args->cfg.busy_timeout_ms,
+                                (int)args->cfg.cache_mb * 1024};
     struct gg_err err;
     int version, latest = store_schema_latest(args->cfg.db);
     int from, to;

@@ -5,6 +5,7 @@
 #include "core/gg_crypto.h"
 #include "core/gg_time.h"
 #include "cli/bench_geo.h"
+#include "cli/bench_import.h"
 #include "cli/cli.h"
 
 int
@@ -19,6 +20,8 @@ cmd_bench(int argc, char **argv)
     /* grid-lookup parses its own options. */
     if (argc > 0 && !strcmp(argv[0], "grid-lookup"))
         return bench_grid_lookup(argc, argv);
+    if (argc > 0 && !strcmp(argv[0], "import-raw"))
+        return bench_import_raw(argc, argv);
     rc = cli_parse("bench", NULL, 0, argc, argv, &args, &done);
     if (rc || done)
         return rc;

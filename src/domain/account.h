@@ -77,6 +77,7 @@ struct account_ctx {
     const char *person_tags; /* the configured tags, comma-separated */
     int in_tx; /* the caller holds a write transaction (an import): writes
                   neither begin nor commit their own */
+    const char *node_checked; /* a node the caller found live in scope */
 };
 
 /* Who is asking: built per request in its arena. */

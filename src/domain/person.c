@@ -114,7 +114,9 @@ person_build(const struct account_ctx *ctx, const struct account_who *who,
     rc = node_code_check(in->node_code, NULL, "node_code", err);
     if (rc)
         return rc;
-    if (store_node_get(ctx->s, &who->scope, in->node_code, ctx->a, &node,
+    /* An import checks each node once (ctx->node_checked). */
+    if ((!ctx->node_checked || strcmp(ctx->node_checked, in->node_code)) &&
+        store_node_get(ctx->s, &who->scope, in->node_code, ctx->a, &node,
                        NULL))
         return gg_failf(err, GG_EINVAL, "node_code", MSG_NODE_NOT_FOUND, "%s",
                         in->node_code);
@@ -222,7 +224,7 @@ static const char *
 snapshot_text(const struct account_ctx *ctx, const struct store_person *p)
 {
     json_t *j = p ? person_json(p) : json_object();
-    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     const char *out = text ? gg_arena_strdup(ctx->a, text) : "{}";
     free(text);
     json_decref(j);

@@ -41,6 +41,7 @@ enum store_open_flags {
 
 struct store_options {
     int busy_timeout_ms;
+    int cache_kib; /* the page cache of this connection; 0: the default */
 };
 
 struct store_scope {
@@ -388,6 +389,11 @@ struct store_migration {
      * write inside it is attempted and may fail with GG_EBUSY. */           \
     X(int, read_begin, (struct store * s, struct gg_err *err), (s, err))     \
     X(int, read_end, (struct store * s, struct gg_err *err), (s, err))       \
+    /* One nested step inside a write transaction (an imported row): undo  \
+     * it alone, or keep it. */                                              \
+    X(int, step_begin, (struct store * s, struct gg_err *err), (s, err))     \
+    X(int, step_keep, (struct store * s, struct gg_err *err), (s, err))      \
+    X(int, step_undo, (struct store * s, struct gg_err *err), (s, err))      \
     X(int, node_insert, (struct store * s, const struct store_node *n,        \
                          int64_t now, struct gg_err *err), (s, n, now, err))  \
     X(int, node_get, (struct store * s, const struct store_scope *scope,      \

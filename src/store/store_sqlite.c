@@ -63,6 +63,9 @@
     SQL(COMMIT, "COMMIT")                                                     \
     SQL(ROLLBACK, "ROLLBACK")                                                 \
     SQL(READ_BEGIN, "BEGIN DEFERRED")                                         \
+    SQL(STEP_BEGIN, "SAVEPOINT step")                                         \
+    SQL(STEP_KEEP, "RELEASE step")                                            \
+    SQL(STEP_UNDO, "ROLLBACK TO step")                                        \
     SQL(COUNT_ROOTS, "SELECT (SELECT count(*) FROM nodes), "                  \
                      "(SELECT count(*) FROM persons)")                        \
     SQL(NODE_INSERT, "INSERT INTO nodes(code, parent_code, level, name, "     \
@@ -384,7 +387,10 @@ sq_fail(struct sqlite_store *sq, int rc, const char *what, struct gg_err *err)
 {
     int primary = rc & 0xff;
 
-    gg_log(GG_LOG_WARN, "store.sqlite", "op=%s rc=%d msg=\"%s\"", what, rc,
+    /* A constraint is bad input (a duplicate ID number in an import), not
+     * trouble with the database: keep the log for the latter. */
+    gg_log(primary == SQLITE_CONSTRAINT ? GG_LOG_DEBUG : GG_LOG_WARN,
+           "store.sqlite", "op=%s rc=%d msg=\"%s\"", what, rc,
            sqlite3_errmsg(sq->db));
     switch (primary) {
     case SQLITE_BUSY:
@@ -685,6 +691,26 @@ sq_simple(struct store *s, enum sqlite_stmt id, struct gg_err *err)
     if (!st)
         return GG_ESTORE;
     return sq_exec(sq, st, id, err);
+}
+
+static int
+sq_step_begin(struct store *s, struct gg_err *err)
+{
+    return sq_simple(s, STMT_STEP_BEGIN, err);
+}
+
+static int
+sq_step_keep(struct store *s, struct gg_err *err)
+{
+    return sq_simple(s, STMT_STEP_KEEP, err);
+}
+
+/* Undoes the step and ends it. */
+static int
+sq_step_undo(struct store *s, struct gg_err *err)
+{
+    int rc = sq_simple(s, STMT_STEP_UNDO, err);
+    return rc ? rc : sq_simple(s, STMT_STEP_KEEP, err);
 }
 
 static int
@@ -2911,8 +2937,11 @@ store_sqlite_open(struct store **out, const char *path, int flags,
                               "PRAGMA foreign_keys = ON;"
                               "PRAGMA synchronous = FULL;"
                               "PRAGMA temp_store = MEMORY;"
+                              "PRAGMA cache_size = -%d;"
                               "%s",
                               opt ? opt->busy_timeout_ms : 5000,
+                              opt && opt->cache_kib > 0 ? opt->cache_kib
+                                                        : 2000,
                               flags & STORE_OPEN_READONLY
                                   ? ""
                                   : "PRAGMA journal_mode = WAL;");
