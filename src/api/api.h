@@ -29,12 +29,15 @@ enum api_perm {
 };
 #define API_PERM_CAP_FIRST API_PERM_REGISTRY_READ
 
+struct import_runner;
+
 struct api_app {
     const struct gg_config *cfg;
     const struct gg_keys *keys;
     struct account_policy policy;
     int64_t started_at;
     struct http_app http;
+    struct import_runner *imports; /* the import jobs' thread */
 };
 
 struct api_thread {
@@ -54,6 +57,16 @@ struct api_thread {
 
 void api_app_init(struct api_app *app, const struct gg_config *cfg,
                   const struct gg_keys *keys);
+
+/* Starts and stops what runs beside the workers (the import runner);
+ * call start after api_app_init and stop after the server stopped. */
+void api_app_start(struct api_app *app);
+void api_app_stop(struct api_app *app);
+struct import_runner *api_imports_start(const struct api_app *app);
+void api_imports_stop(struct import_runner *ir);
+/* Ends a GET's read snapshot early, for a read that must also write (an
+ * export is written to the audit log). */
+void api_read_end(struct http_req *req);
 
 #define API_SESSION_COOKIE "gg_session"
 

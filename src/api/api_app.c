@@ -159,8 +159,8 @@ front_line(struct http_req *req, struct gg_err *err)
     return 0;
 }
 
-static void
-api_after(struct http_req *req)
+void
+api_read_end(struct http_req *req)
 {
     struct api_thread *t = api_thread(req);
     if (t && t->in_read) {
@@ -168,6 +168,12 @@ api_after(struct http_req *req)
         if (store_read_end(t->store, NULL))
             gg_log(GG_LOG_WARN, "api.read", "op=end failed=1");
     }
+}
+
+static void
+api_after(struct http_req *req)
+{
+    api_read_end(req);
 }
 
 void
@@ -409,4 +415,17 @@ api_json_grants(struct http_req *req, json_t *obj, const char *name,
     }
     *n = json_array_size(arr);
     return 0;
+}
+
+void
+api_app_start(struct api_app *app)
+{
+    app->imports = api_imports_start(app);
+}
+
+void
+api_app_stop(struct api_app *app)
+{
+    api_imports_stop(app->imports);
+    app->imports = NULL;
 }

@@ -34,7 +34,7 @@ cmd_demo(int argc, char **argv)
     struct demo_stats st;
     struct gg_err err;
     int64_t nodes, persons;
-    char summary[256];
+    char summary[384];
     int done, rc;
 
     rc = cli_parse("demo", options, GG_ARRAY_LEN(options), argc, argv, &args,
@@ -68,9 +68,12 @@ cmd_demo(int argc, char **argv)
     snprintf(summary, sizeof(summary),
              "nodes=%" PRId64 " buildings=%" PRId64 " households=%" PRId64
              " persons=%" PRId64 " organisations=%" PRId64
-             " grid_members=%" PRId64 " accounts=%" PRId64,
+             " grid_members=%" PRId64 " accounts=%" PRId64
+             " geometries=%" PRId64 " party_orgs=%" PRId64
+             " party_members=%" PRId64 " roster_posts=%" PRId64,
              st.nodes, st.buildings, st.households, st.persons, st.orgs,
-             st.grid_members, st.accounts);
+             st.grid_members, st.accounts, st.geometries, st.party_orgs,
+             st.party_members, st.roster);
     cli_say(args.lang, MSG_CLI_DEMO_DONE, summary);
     cli_say(args.lang, MSG_CLI_DEMO_ACCOUNTS, DEMO_PASSWORD);
 out:

@@ -70,7 +70,9 @@ cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     api_app_init(&app, &args.cfg, &keys);
+    api_app_start(&app);
     if (http_server_start(&srv, &args.cfg, &app.http, &err)) {
+        api_app_stop(&app);
         cli_error(args.lang, &err);
         rc = CLI_FAILED;
         goto out;
@@ -87,6 +89,7 @@ cmd_serve(int argc, char **argv)
         sig = 0;
     gg_log(GG_LOG_INFO, "serve.stop", "signal=%d", sig);
     http_server_stop(&srv, (int)args.cfg.shutdown_grace_s);
+    api_app_stop(&app);
     gg_log(GG_LOG_INFO, "serve.stopped", "clean=1");
 out:
     gg_keys_wipe(&keys);

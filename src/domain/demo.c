@@ -2,12 +2,22 @@
  * demo.c - writes the demo data set (see demo.h). Deterministic: a fixed
  * seed drives every choice, so two runs describe the same people; only the
  * random nonces of the sealed fields differ.
+ *
+ * The order keeps that promise as the demo grows: the registry, the grid
+ * staff and the accounts draw from the seed first, exactly as they always
+ * did; the boundaries take their own seed per community; the party tree,
+ * the rest of the roster and the further organisations draw from the main
+ * seed only after everything else. Adding to the end changes nobody who
+ * was there before.
  */
+#include <math.h>
+
 #include "core/gg.h"
 #include "core/gg_log.h"
 #include "domain/account.h"
 #include "domain/creditcode.h"
 #include "domain/demo.h"
+#include "domain/geo.h"
 #include "domain/idcard.h"
 #include "domain/pii.h"
 
@@ -37,6 +47,13 @@ rng_chance(struct rng *r, int percent)
     return rng_range(r, 1, 100) <= percent;
 }
 
+/* Uniform in [-amp, amp], in steps of amp / 1000. */
+static double
+rng_jitter(struct rng *r, double amp)
+{
+    return (rng_range(r, 0, 2000) - 1000) * amp / 1000.0;
+}
+
 static const char *const surnames[] = {
     "林", "陈", "黄", "张", "王", "李", "刘", "吴", "郑", "杨", "赵", "周",
     "徐", "孙", "朱", "胡", "郭", "何", "罗", "高", "梁", "谢", "宋", "唐",
@@ -57,6 +74,9 @@ static const char *const org_trades[] = {
     "商贸有限公司", "建材有限公司", "竹木制品厂", "茶业有限公司",
     "物流有限公司", "餐饮管理有限公司", "电子科技有限公司", "食品有限公司",
     "汽车维修有限公司", "印刷有限公司"};
+static const char *const shop_kinds[] = {
+    "便利店", "超市", "理发店", "大药房", "早餐店", "五金店", "水果店",
+    "快递驿站", "面馆", "洗衣店", "茶叶店", "粮油店"};
 
 #define PICK(r, arr) (arr)[rng_range((r), 0, (int)GG_ARRAY_LEN(arr) - 1)]
 
@@ -74,8 +94,16 @@ struct demo_ctx {
     unsigned id_seq, phone_seq;
 };
 
+/* A co-building unit (共建单位) of a street, and its credit code's
+ * registration authority and type (GB 32100: 1 1 机关, 9 1 企业). */
+struct demo_cobuild {
+    const char *name;
+    char authority, type;
+};
+
 /* One community to generate. */
 struct demo_community {
+    const char *name;
     const char *district_code; /* the 6-digit region in ID numbers */
     const char *code;
     const char *address_prefix;
@@ -88,7 +116,75 @@ struct demo_community {
     int floating_pct;
     int enterprises;
     int grid_workers_per_grid;
-    double lon, lat;
+    double lon, lat;   /* the south-west corner of the community */
+    /* The drawing: cols x rows grids, numbered from the north-west in
+     * reading order, over width x height degrees. */
+    int cols, rows;
+    double width, height;
+    int undrawn_grid;  /* left without a boundary (a coverage gap); 0: none */
+    /* Published service numbers: area code and the exchange's first
+     * digits, e.g. 0538-823GGSS for grid GG, slot SS. */
+    const char *phone_area, *phone_exchange;
+    const char *social_name;              /* its social organisation */
+    const struct demo_cobuild *cobuild;   /* the street's 2 共建单位 */
+};
+
+/*
+ * A community's drawing: a lattice of cols x rows cells, one per grid,
+ * whose inner corners and edges are jittered so the borders look drawn.
+ * Every edge is computed once and shared by the cells on both sides, and
+ * the community's outline is made of the same edges: neighbours meet on
+ * identical coordinates, never overlap, and together are the community.
+ * Nothing moves by more than 12% of a cell, so the middle 60% of each
+ * cell (where buildings and organisations go) is always inside it.
+ */
+#define MAP_COLS_MAX 4
+#define MAP_ROWS_MAX 4
+#define MAP_EDGE_STEPS 4 /* every edge is drawn in this many segments */
+
+struct demo_map {
+    int cols, rows;
+    double lon0, lat0, w, h; /* south-west corner; one cell, in degrees */
+    double corner[MAP_COLS_MAX + 1][MAP_ROWS_MAX + 1][2];
+    /* How far each inner point of an edge lies off the straight line:
+     * north-south for the east-west edges (h), east-west for the others. */
+    double h_off[MAP_COLS_MAX][MAP_ROWS_MAX + 1][MAP_EDGE_STEPS - 1];
+    double v_off[MAP_COLS_MAX + 1][MAP_ROWS_MAX][MAP_EDGE_STEPS - 1];
+};
+
+/* What the later stages need to know of a community just written. */
+struct demo_building {
+    int64_t id;
+    int grid; /* 1-based, as in the grid's code */
+    int units;
+};
+
+struct demo_household {
+    int64_t id;
+    int grid, building, unit_no; /* building: index in the area's list */
+};
+
+struct demo_resident {
+    int64_t id;
+    int household; /* index in the area's list */
+    int age, party;
+};
+
+struct demo_area {
+    const struct demo_community *dc;
+    struct demo_map map;
+    struct demo_building *buildings;
+    struct demo_household *households;
+    struct demo_resident *residents;
+    size_t n_buildings, n_households, n_residents;
+    int org_slots[MAP_COLS_MAX * MAP_ROWS_MAX + 1]; /* per grid, see orgs */
+};
+
+/* What person() wrote. */
+struct person_out {
+    int64_t id;
+    const char *name;
+    int party;
 };
 
 static int
@@ -102,6 +198,156 @@ node(struct demo_ctx *c, const char *code, const char *parent,
     n.name = name;
     c->stats->nodes++;
     return store_node_insert(c->s, &n, c->now, c->err);
+}
+
+static const char *
+grid_code(struct demo_ctx *c, const struct demo_community *dc, int grid)
+{
+    return gg_arena_printf(c->a, "%s%03d", dc->code, grid);
+}
+
+/* A published service number (see struct demo_community); grid 0 for the
+ * community's own. */
+static const char *
+service_phone(struct demo_ctx *c, const struct demo_community *dc, int grid,
+              int slot)
+{
+    return gg_arena_printf(c->a, "%s-%s%02d%02d", dc->phone_area,
+                           dc->phone_exchange, grid, slot);
+}
+
+static struct store_value
+text_value(const char *s)
+{
+    return (struct store_value){.set = s != NULL, .s = s};
+}
+
+static struct store_value
+real_value(double r)
+{
+    return (struct store_value){.set = 1, .r = r};
+}
+
+static double
+round_to(double v, double unit)
+{
+    return round(v / unit) * unit;
+}
+
+static void
+map_init(struct demo_map *m, const struct demo_community *dc)
+{
+    struct rng r = {strtoull(dc->code, NULL, 10)};
+
+    m->cols = dc->cols;
+    m->rows = dc->rows;
+    m->lon0 = dc->lon;
+    m->lat0 = dc->lat;
+    m->w = dc->width / dc->cols;
+    m->h = dc->height / dc->rows;
+    /* The community's four corners stay put; the other corners on its
+     * outline move along it only. */
+    for (int i = 0; i <= m->cols; i++)
+        for (int j = 0; j <= m->rows; j++) {
+            double dx = i == 0 || i == m->cols ? 0 : rng_jitter(&r, m->w * .07);
+            double dy = j == 0 || j == m->rows ? 0 : rng_jitter(&r, m->h * .07);
+            m->corner[i][j][0] = round_to(m->lon0 + i * m->w + dx, 1e-7);
+            m->corner[i][j][1] = round_to(m->lat0 + j * m->h + dy, 1e-7);
+        }
+    for (int i = 0; i < m->cols; i++)
+        for (int j = 0; j <= m->rows; j++)
+            for (int k = 0; k < MAP_EDGE_STEPS - 1; k++)
+                m->h_off[i][j][k] = rng_jitter(&r, m->h * .05);
+    for (int i = 0; i <= m->cols; i++)
+        for (int j = 0; j < m->rows; j++)
+            for (int k = 0; k < MAP_EDGE_STEPS - 1; k++)
+                m->v_off[i][j][k] = rng_jitter(&r, m->w * .05);
+}
+
+static void
+ring_add(json_t *ring, double lon, double lat)
+{
+    json_array_append_new(ring, json_pack("[f,f]", lon, lat));
+}
+
+/* Appends an edge to ring, without its last point: the east-west edge from
+ * corner (i, j) to (i + 1, j) (horizontal) or the north-south one from
+ * (i, j) to (i, j + 1), forward or back. Both directions compute every
+ * point the same way, so the two cells sharing an edge get the same
+ * coordinates. */
+static void
+map_edge(const struct demo_map *m, json_t *ring, int i, int j, int horizontal,
+         int forward)
+{
+    const double *a = m->corner[i][j];
+    const double *b = horizontal ? m->corner[i + 1][j] : m->corner[i][j + 1];
+    const double *off = horizontal ? m->h_off[i][j] : m->v_off[i][j];
+
+    for (int k = 0; k < MAP_EDGE_STEPS; k++) {
+        int step = forward ? k : MAP_EDGE_STEPS - k; /* counted from a */
+        double t = (double)step / MAP_EDGE_STEPS;
+        double lon = a[0] + (b[0] - a[0]) * t, lat = a[1] + (b[1] - a[1]) * t;
+
+        if (step == 0 || step == MAP_EDGE_STEPS) {
+            const double *p = step ? b : a;
+            ring_add(ring, p[0], p[1]);
+            continue;
+        }
+        if (horizontal)
+            lat += off[step - 1];
+        else
+            lon += off[step - 1];
+        ring_add(ring, round_to(lon, 1e-7), round_to(lat, 1e-7));
+    }
+}
+
+/* The cell of a grid: its column and its row counted from the south. */
+static void
+map_cell_of(const struct demo_map *m, int grid, int *i, int *j)
+{
+    *i = (grid - 1) % m->cols;
+    *j = m->rows - 1 - (grid - 1) / m->cols;
+}
+
+/* A grid's boundary as a GeoJSON Polygon, counter-clockwise (RFC 7946);
+ * grid 0: the community's outline. */
+static json_t *
+map_polygon(const struct demo_map *m, int grid)
+{
+    json_t *ring = json_array();
+    int ci, cj;
+
+    if (grid) {
+        map_cell_of(m, grid, &ci, &cj);
+        map_edge(m, ring, ci, cj, 1, 1);     /* south, eastwards */
+        map_edge(m, ring, ci + 1, cj, 0, 1); /* east, northwards */
+        map_edge(m, ring, ci, cj + 1, 1, 0); /* north, westwards */
+        map_edge(m, ring, ci, cj, 0, 0);     /* west, southwards */
+    } else {
+        for (int i = 0; i < m->cols; i++)
+            map_edge(m, ring, i, 0, 1, 1);
+        for (int j = 0; j < m->rows; j++)
+            map_edge(m, ring, m->cols, j, 0, 1);
+        for (int i = m->cols - 1; i >= 0; i--)
+            map_edge(m, ring, i, m->rows, 1, 0);
+        for (int j = m->rows - 1; j >= 0; j--)
+            map_edge(m, ring, 0, j, 0, 0);
+    }
+    json_array_append_new(ring, json_deep_copy(json_array_get(ring, 0)));
+    return json_pack("{s:s,s:[o]}", "type", "Polygon", "coordinates", ring);
+}
+
+/* A point of a grid's cell: fx, fy in [0, 1] span the middle 60% of it,
+ * west to east and south to north (always inside the grid). */
+static void
+map_point(const struct demo_map *m, int grid, double fx, double fy,
+          double *lon, double *lat)
+{
+    int i, j;
+
+    map_cell_of(m, grid, &i, &j);
+    *lon = round_to(m->lon0 + (i + .2 + .6 * fx) * m->w, 1e-6);
+    *lat = round_to(m->lat0 + (j + .2 + .6 * fy) * m->h, 1e-6);
 }
 
 static const char *
@@ -122,11 +368,12 @@ age_for(struct demo_ctx *c, const struct demo_community *dc)
     return rng_range(&c->rng, 18, 69);
 }
 
-/* Writes one person; *id receives the row id. */
+/* Writes one person; *out (may be NULL) receives the row id, the name and
+ * whether they are a party member. */
 static int
 person(struct demo_ctx *c, const struct demo_community *dc,
-       const char *grid_code, int64_t household_id, const char *relation,
-       int age, int male, int lives_alone, int64_t *id, const char **name_out)
+       const char *node_code, int64_t household_id, const char *relation,
+       int age, int male, int lives_alone, struct person_out *out)
 {
     struct store_person p = {0};
     const char *tags[8];
@@ -138,7 +385,7 @@ person(struct demo_ctx *c, const struct demo_community *dc,
     int party = age >= 18 && rng_chance(&c->rng, 9);
 
     idcard_make(dc->district_code, year, month, day, seq, idno);
-    p.node_code = grid_code;
+    p.node_code = node_code;
     p.household_id = household_id;
     p.relation = relation;
     p.name = person_name(c, male);
@@ -172,65 +419,115 @@ person(struct demo_ctx *c, const struct demo_community *dc,
         tags[n_tags++] = "退役军人";
     p.tags = tags;
     p.n_tags = n_tags;
-    if (name_out)
-        *name_out = p.name;
     c->stats->persons++;
-    return store_person_insert(c->s, &p, c->now, id, c->err);
+    if (!out)
+        return store_person_insert(c->s, &p, c->now, NULL, c->err);
+    out->name = p.name;
+    out->party = party;
+    return store_person_insert(c->s, &p, c->now, &out->id, c->err);
 }
 
-static int
-household_members(struct demo_ctx *c, const struct demo_community *dc,
-                  const char *grid, int64_t hid, int members)
+/* Remembers a resident for the party tree and the roster. */
+static void
+resident_add(struct demo_area *ar, int household, int age,
+             const struct person_out *p)
 {
+    struct demo_resident *r = &ar->residents[ar->n_residents++];
+    r->id = p->id;
+    r->household = household;
+    r->age = age;
+    r->party = p->party;
+}
+
+/* Writes the members of the area's household hh. */
+static int
+household_members(struct demo_ctx *c, struct demo_area *ar,
+                  const char *grid, int hh, int members)
+{
+    const struct demo_community *dc = ar->dc;
+    int64_t hid = ar->households[hh].id;
     int head_age = age_for(c, dc), head_male = rng_chance(&c->rng, 50);
+    struct person_out p;
     int rc;
 
     if (head_age < 18)
         head_age = rng_range(&c->rng, 25, 69);
     rc = person(c, dc, grid, hid, "02", head_age, head_male, members == 1,
-                NULL, NULL);
+                &p);
+    if (!rc)
+        resident_add(ar, hh, head_age, &p);
     for (int m = 1; !rc && m < members; m++) {
+        int age;
         if (m == 1 && rng_chance(&c->rng, 75)) {
-            int age = head_age + rng_range(&c->rng, -4, 3);
-            rc = person(c, dc, grid, hid, "10", age < 18 ? 18 : age,
-                        !head_male, 0, NULL, NULL);
+            age = head_age + rng_range(&c->rng, -4, 3);
+            if (age < 18)
+                age = 18;
+            rc = person(c, dc, grid, hid, "10", age, !head_male, 0, &p);
         } else {
-            int age = head_age - rng_range(&c->rng, 22, 35);
-            int male = rng_chance(&c->rng, 50);
+            int male;
+            age = head_age - rng_range(&c->rng, 22, 35);
+            male = rng_chance(&c->rng, 50);
             if (age < 1)
                 age = rng_range(&c->rng, 1, 12);
             rc = person(c, dc, grid, hid, male ? "20" : "30", age, male, 0,
-                        NULL, NULL);
+                        &p);
         }
+        if (!rc)
+            resident_add(ar, hh, age, &p);
     }
     return rc;
 }
 
+/* The first building of a grid (1-based): buildings are dealt to the grids
+ * in runs, building b to grid b * grids / buildings + 1. */
+static int
+first_building(const struct demo_community *dc, int grid)
+{
+    return ((grid - 1) * dc->buildings + dc->grids - 1) / dc->grids;
+}
+
 static int
 community(struct demo_ctx *c, const struct demo_community *dc,
-          const char *name)
+          struct demo_area *ar)
 {
-    char grid[32];
+    const char *grid;
     int64_t bid, hid;
     int rc, households_left = dc->households;
     int residents_left = dc->residents;
 
+    ar->dc = dc;
+    map_init(&ar->map, dc);
+    ar->buildings = gg_arena_alloc(c->a, (size_t)dc->buildings *
+                                             sizeof(*ar->buildings));
+    ar->households = gg_arena_alloc(c->a, (size_t)dc->households *
+                                              sizeof(*ar->households));
+    /* At most 4 residents per household (2 when residents are given). */
+    ar->residents = gg_arena_alloc(c->a, (size_t)dc->households * 4 *
+                                             sizeof(*ar->residents));
     rc = node(c, dc->code, gg_arena_strndup(c->a, dc->code, 9),
-              NODE_COMMUNITY, name);
-    for (int g = 1; !rc && g <= dc->grids; g++) {
-        snprintf(grid, sizeof(grid), "%s%03d", dc->code, g);
-        rc = node(c, gg_arena_strdup(c->a, grid), dc->code, NODE_GRID,
+              NODE_COMMUNITY, dc->name);
+    for (int g = 1; !rc && g <= dc->grids; g++)
+        rc = node(c, grid_code(c, dc, g), dc->code, NODE_GRID,
                   dc->grid_names[g - 1]);
-    }
     for (int b = 0; !rc && b < dc->buildings; b++) {
         struct store_record bl = {0};
         struct store_value *bv = bl.v;
         int share = households_left / (dc->buildings - b);
         int units = share > 16 ? 2 : 1, floors = 6;
+        int g = b * dc->grids / dc->buildings + 1;
+        /* The grid's buildings stand in rows inside its cell. */
+        int first = first_building(dc, g);
+        int n = first_building(dc, g + 1) - first;
+        int cols = 1, rows, at = b - first;
+        double lon, lat;
 
-        snprintf(grid, sizeof(grid), "%s%03d", dc->code,
-                 b * dc->grids / dc->buildings + 1);
-        bl.node_code = gg_arena_strdup(c->a, grid);
+        while (cols * cols < n)
+            cols++;
+        rows = (n + cols - 1) / cols;
+        map_point(&ar->map, g, (at % cols + .5) / cols,
+                  1 - (at / cols + .5) / rows, &lon, &lat);
+        grid = grid_code(c, dc, g);
+        bl.node_code = grid;
         bv[STORE_F_BUILDING_name] = (struct store_value){
             .set = 1, .s = gg_arena_printf(c->a, "%d号楼", b + 1)};
         bv[STORE_F_BUILDING_address] = (struct store_value){
@@ -242,13 +539,13 @@ community(struct demo_ctx *c, const struct demo_community *dc,
                                                            .i = floors};
         bv[STORE_F_BUILDING_units] = (struct store_value){.set = 1,
                                                           .i = units};
-        bv[STORE_F_BUILDING_lon] = (struct store_value){
-            .set = 1, .r = dc->lon + (b % 8) * 0.0006};
-        bv[STORE_F_BUILDING_lat] = (struct store_value){
-            .set = 1, .r = dc->lat + (b / 8) * 0.0005};
+        bv[STORE_F_BUILDING_lon] = real_value(lon);
+        bv[STORE_F_BUILDING_lat] = real_value(lat);
         c->stats->buildings++;
         rc = store_record_insert(c->s, STORE_KIND_BUILDING, &bl, c->now, &bid,
                                  c->err);
+        ar->buildings[ar->n_buildings++] =
+            (struct demo_building){.id = bid, .grid = g, .units = units};
         for (int h = 0; !rc && h < share; h++) {
             struct store_record hh = {0};
             int per_unit = (share + units - 1) / units;
@@ -269,6 +566,9 @@ community(struct demo_ctx *c, const struct demo_community *dc,
                                      &hid, c->err);
             if (rc)
                 break;
+            ar->households[ar->n_households++] = (struct demo_household){
+                .id = hid, .grid = g, .building = b,
+                .unit_no = h / per_unit + 1};
             if (dc->residents) {
                 /* One or two each, in a random mix that ends exactly on
                  * the community's resident count. */
@@ -279,20 +579,27 @@ community(struct demo_ctx *c, const struct demo_community *dc,
                 members = rng_range(&c->rng, 1, 4);
             }
             residents_left -= members;
-            rc = household_members(c, dc, bl.node_code, hid, members);
+            rc = household_members(c, ar, bl.node_code,
+                                   (int)ar->n_households - 1, members);
         }
         households_left -= share;
         if (c->progress)
-            c->progress(c->progress_ctx, name, b + 1, dc->buildings);
+            c->progress(c->progress_ctx, dc->name, b + 1, dc->buildings);
     }
     for (int e = 0; !rc && e < dc->enterprises; e++) {
         struct store_record o = {0};
         char credit[CREDITCODE_LEN + 1];
+        int g = e % dc->grids + 1;
+        int per_grid = (dc->enterprises + dc->grids - 1) / dc->grids;
+        double lon, lat;
 
         creditcode_make('9', '1', dc->district_code,
                         (unsigned)(71530000 + e * 37), credit);
-        snprintf(grid, sizeof(grid), "%s%03d", dc->code, e % dc->grids + 1);
-        o.node_code = gg_arena_strdup(c->a, grid);
+        /* Along the south of the grid's cell; other organisations take
+         * the north (see orgs()). */
+        map_point(&ar->map, g, (e / dc->grids + .5) / per_grid, 0, &lon,
+                  &lat);
+        o.node_code = grid_code(c, dc, g);
         o.v[STORE_F_ORG_kind] = (struct store_value){.set = 1,
                                                      .s = "enterprise"};
         o.v[STORE_F_ORG_name] = (struct store_value){
@@ -305,6 +612,8 @@ community(struct demo_ctx *c, const struct demo_community *dc,
         o.v[STORE_F_ORG_address] = (struct store_value){
             .set = 1, .s = gg_arena_printf(c->a, "%s%d号",
                                            dc->address_prefix, 100 + e)};
+        o.v[STORE_F_ORG_lon] = real_value(lon);
+        o.v[STORE_F_ORG_lat] = real_value(lat);
         c->stats->orgs++;
         rc = store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, NULL,
                                  c->err);
@@ -312,25 +621,46 @@ community(struct demo_ctx *c, const struct demo_community *dc,
     return rc;
 }
 
-/* Grid staff (网格长 and 网格员) of a community, with accounts for them. */
+/* One roster post (一网多员). */
+static int
+roster_post(struct demo_ctx *c, const char *node, int64_t person,
+            const char *post, const char *work_phone, int64_t building_id,
+            int unit_no, const int64_t *households, size_t n_households)
+{
+    struct store_roster m = {0};
+
+    m.node_code = node;
+    m.person_id = person;
+    m.post = post;
+    m.work_phone = work_phone;
+    m.building_id = building_id;
+    m.unit_no = unit_no;
+    m.households = households;
+    m.n_households = n_households;
+    m.since = c->now;
+    c->stats->roster++;
+    return store_roster_insert(c->s, &m, NULL, c->err);
+}
+
+/* Grid staff (网格长 and 网格员) of a community, with accounts for them and
+ * their service numbers (slot 1 the chief, then the workers). */
 static int
 grid_staff(struct demo_ctx *c, const struct demo_community *dc,
            const char *account_prefix, const char *hash)
 {
-    char grid[32];
     int rc = 0, worker = 0;
 
     for (int g = 1; !rc && g <= dc->grids; g++) {
-        snprintf(grid, sizeof(grid), "%s%03d", dc->code, g);
+        const char *grid = grid_code(c, dc, g);
         for (int k = 0; !rc && k <= dc->grid_workers_per_grid; k++) {
-            struct store_roster m = {0};
-            const char *name, *post, *role, *user;
+            const char *post, *role, *user;
             struct account_grant grant[1];
-            int64_t pid, aid;
+            struct person_out p;
+            int64_t aid;
             int male = rng_chance(&c->rng, 50);
 
-            rc = person(c, dc, gg_arena_strdup(c->a, grid), 0, NULL,
-                        rng_range(&c->rng, 28, 55), male, 0, &pid, &name);
+            rc = person(c, dc, grid, 0, NULL, rng_range(&c->rng, 28, 55),
+                        male, 0, &p);
             if (rc)
                 break;
             if (k == 0) {
@@ -343,20 +673,472 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
                 user = gg_arena_printf(c->a, "%s_grid%02d", account_prefix,
                                        ++worker);
             }
-            m.node_code = gg_arena_strdup(c->a, grid);
-            m.person_id = pid;
-            m.post = post;
-            m.since = c->now;
             c->stats->grid_members++;
-            rc = store_roster_insert(c->s, &m, NULL, c->err);
+            rc = roster_post(c, grid, p.id, post,
+                             service_phone(c, dc, g, k + 1), 0, 0, NULL, 0);
             if (rc)
                 break;
             grant[0].role = role;
-            grant[0].node_code = m.node_code;
+            grant[0].node_code = grid;
             c->stats->accounts++;
-            rc = account_create(c->s, user, name, hash, pid, m.node_code, 0,
+            rc = account_create(c->s, user, p.name, hash, p.id, grid, 0,
                                 grant, 1, c->now, &aid, c->err);
         }
+    }
+    return rc;
+}
+
+/* ---- what comes after the registry: boundaries, party tree, roster,
+ * further organisations ---- */
+
+static int
+boundary_put(struct demo_ctx *c, const char *code, json_t *geometry)
+{
+    struct store_geometry g = {0};
+    struct geo_shape *shape = NULL;
+    char *text = NULL;
+    int rc = geo_polygon_parse(geometry, "geometry", &shape, c->err);
+
+    if (!rc)
+        rc = geo_shape_area_m2(shape, &g.area_m2, c->err);
+    if (!rc) {
+        text = geo_shape_to_text(shape, NULL);
+        geo_shape_bbox(shape, g.bbox);
+        g.node_code = code;
+        g.geojson = text;
+        c->stats->geometries++;
+        rc = store_geometry_put(c->s, &g, c->now, c->err);
+    }
+    free(text);
+    geo_shape_free(shape);
+    json_decref(geometry);
+    return rc;
+}
+
+/* The community's outline and every grid's but the undrawn one. */
+static int
+boundaries(struct demo_ctx *c, const struct demo_area *ar)
+{
+    const struct demo_community *dc = ar->dc;
+    int rc = boundary_put(c, dc->code, map_polygon(&ar->map, 0));
+
+    for (int g = 1; !rc && g <= dc->grids; g++)
+        if (g != dc->undrawn_grid)
+            rc = boundary_put(c, grid_code(c, dc, g), map_polygon(&ar->map, g));
+    return rc;
+}
+
+static int
+party_org(struct demo_ctx *c, const char *node, int64_t parent,
+          const char *kind, const char *name, int64_t *id)
+{
+    struct store_record r = {0};
+
+    r.node_code = node;
+    if (parent)
+        r.v[STORE_F_PARTY_ORG_parent_id] =
+            (struct store_value){.set = 1, .i = parent};
+    r.v[STORE_F_PARTY_ORG_kind] = text_value(kind);
+    r.v[STORE_F_PARTY_ORG_name] = text_value(name);
+    c->stats->party_orgs++;
+    return store_record_insert(c->s, STORE_KIND_PARTY_ORG, &r, c->now, id,
+                               c->err);
+}
+
+static int
+party_member(struct demo_ctx *c, int64_t org, const char *node,
+             int64_t person_id, const char *duty, const char *joined_on,
+             int center_household)
+{
+    struct store_party_member m = {0};
+
+    m.party_org_id = org;
+    m.person_id = person_id;
+    m.node_code = node;
+    m.duty = duty;
+    m.joined_on = joined_on;
+    m.center_household = center_household;
+    return store_party_member_put(c->s, &m, c->now, c->err);
+}
+
+/* When a member of this age joined: at 18 or later, last year at the
+ * latest; NULL for those too young to say. */
+static const char *
+joined_on(struct demo_ctx *c, int age)
+{
+    int year, month, day;
+
+    if (age < 19)
+        return NULL;
+    year = c->this_year - age + rng_range(&c->rng, 18, age < 46 ? age - 1 : 45);
+    month = rng_range(&c->rng, 1, 12);
+    day = rng_range(&c->rng, 1, 28);
+    return gg_arena_printf(c->a, "%04d-%02d-%02d", year, month, day);
+}
+
+/*
+ * The party tree laid over the grid (多网合一): the community's 党委; per
+ * grid a 党支部 of the grid's residents who are party members (secretary,
+ * deputy, one more on the branch committee, every fifth a 党员中心户)
+ * whose secretary sits on the 党委; and one or two 楼院党小组 per
+ * branch, each the members living in a run of the grid's buildings, the
+ * first of them leading it (duty secretary: 党小组组长). Only persons
+ * already tagged 党员 are taken, so no tag needs adding; every demo grid
+ * has well over a dozen.
+ */
+static int
+party_tree(struct demo_ctx *c, const struct demo_area *ar)
+{
+    static const char *const duties[] = {"secretary", "deputy", "committee"};
+    const struct demo_community *dc = ar->dc;
+    const struct demo_resident **members;
+    const char **joined;
+    int64_t committee, branch, group;
+    int rc;
+
+    members = gg_arena_alloc(c->a, ar->n_residents * sizeof(*members));
+    joined = gg_arena_alloc(c->a, ar->n_residents * sizeof(*joined));
+    rc = party_org(c, dc->code, 0, "committee",
+                   gg_arena_printf(c->a, "%s党委", dc->name), &committee);
+    for (int g = 1; !rc && g <= dc->grids; g++) {
+        const char *grid = grid_code(c, dc, g);
+        int first = first_building(dc, g), n_b;
+        int groups;
+        size_t n = 0;
+
+        n_b = first_building(dc, g + 1) - first;
+        for (size_t i = 0; i < ar->n_residents; i++) {
+            const struct demo_resident *r = &ar->residents[i];
+            if (r->party && ar->households[r->household].grid == g)
+                members[n++] = r;
+        }
+        rc = party_org(c, grid, committee, "branch",
+                       gg_arena_printf(c->a, "%s党支部",
+                                       dc->grid_names[g - 1]),
+                       &branch);
+        for (size_t i = 0; !rc && i < n; i++) {
+            joined[i] = joined_on(c, members[i]->age);
+            c->stats->party_members++;
+            rc = party_member(c, branch, grid, members[i]->id,
+                              i < GG_ARRAY_LEN(duties) ? duties[i] : "member",
+                              joined[i], i % 5 == 2);
+        }
+        if (!rc && n)
+            rc = party_member(c, committee, dc->code, members[0]->id,
+                              g <= 2 ? duties[g - 1] : "committee", joined[0],
+                              0);
+        groups = rng_range(&c->rng, 1, 2);
+        for (int q = 0; !rc && q < groups; q++) {
+            int from = first + q * n_b / groups;
+            int to = first + (q + 1) * n_b / groups; /* exclusive */
+            int lead = 1;
+
+            rc = party_org(c, grid, branch, "group",
+                           from + 1 == to
+                               ? gg_arena_printf(c->a, "%s%d号楼党小组",
+                                                 dc->grid_names[g - 1],
+                                                 from + 1)
+                               : gg_arena_printf(c->a, "%s%d—%d号楼党小组",
+                                                 dc->grid_names[g - 1],
+                                                 from + 1, to),
+                           &group);
+            for (size_t i = 0; !rc && i < n; i++) {
+                int b = ar->households[members[i]->household].building;
+                if (b < from || b >= to)
+                    continue;
+                rc = party_member(c, group, grid, members[i]->id,
+                                  lead ? "secretary" : "member", joined[i], 0);
+                lead = 0;
+            }
+        }
+    }
+    return rc;
+}
+
+/* What pick() looks for among a grid's residents. */
+struct pick {
+    int grid;
+    int age_lo, age_hi;
+    int building;          /* index in the area's list; -1: any */
+    int unit_no;           /* 0: any */
+    size_t h_from, h_to;   /* households [h_from, h_to); h_to 0: any */
+};
+
+/* The first resident from a random place on who matches and holds no post
+ * in the grid yet (used[0..*n_used)), then added to used; 0 if none. */
+static int64_t
+pick(struct demo_ctx *c, const struct demo_area *ar, const struct pick *p,
+     int64_t *used, size_t *n_used)
+{
+    size_t start;
+
+    if (!ar->n_residents)
+        return 0;
+    start = (size_t)rng_range(&c->rng, 0, (int)ar->n_residents - 1);
+    for (size_t k = 0; k < ar->n_residents; k++) {
+        const struct demo_resident *r =
+            &ar->residents[(start + k) % ar->n_residents];
+        const struct demo_household *h = &ar->households[r->household];
+        size_t u = 0;
+
+        if (h->grid != p->grid || r->age < p->age_lo || r->age > p->age_hi ||
+            (p->building >= 0 && h->building != p->building) ||
+            (p->unit_no && h->unit_no != p->unit_no) ||
+            (p->h_to && ((size_t)r->household < p->h_from ||
+                         (size_t)r->household >= p->h_to)))
+            continue;
+        while (u < *n_used && used[u] != r->id)
+            u++;
+        if (u < *n_used)
+            continue;
+        used[(*n_used)++] = r->id;
+        return r->id;
+    }
+    return 0;
+}
+
+/* pick(), and failing that anyone of working age in the grid, then any
+ * adult: the elderly 长沙社区 has few of working age. */
+static int64_t
+pick_or_near(struct demo_ctx *c, const struct demo_area *ar,
+             const struct pick *p, int64_t *used, size_t *n_used)
+{
+    struct pick any = {.grid = p->grid, .age_lo = 18, .age_hi = 75,
+                       .building = -1};
+    int64_t id = pick(c, ar, p, used, n_used);
+
+    if (!id)
+        id = pick(c, ar, &any, used, n_used);
+    if (!id) {
+        any.age_hi = 120;
+        id = pick(c, ar, &any, used, n_used);
+    }
+    return id;
+}
+
+/* A person from outside the community (police, officers, workers): no
+ * household, written at a grid they serve like the grid staff (every
+ * person of a community is in one of its grids, as the statistics by grid
+ * expect). */
+static int
+outsider(struct demo_ctx *c, const struct demo_community *dc,
+         const char *node, int age_lo, int age_hi, int male_pct,
+         struct person_out *p)
+{
+    int age = rng_range(&c->rng, age_lo, age_hi);
+    int male = rng_chance(&c->rng, male_pct);
+
+    return person(c, dc, node, 0, NULL, age, male, 0, p);
+}
+
+/*
+ * The rest of each grid's roster (一网多员), besides its chief and workers:
+ * from the residents, one or two household-link chiefs (联户长) with 5-10
+ * neighbouring households each, a building chief, a unit chief and the
+ * four duty posts; and from outside, the community police officers (社区
+ * 民警, one for up to three grids), a law-enforcement and an
+ * urban-management officer for the community and a sanitation worker per
+ * grid. Chiefs and police carry service numbers for the care card.
+ */
+static int
+roster(struct demo_ctx *c, const struct demo_area *ar)
+{
+    static const char *const duty_posts[] = {"publicity", "safety",
+                                             "mediation", "patrol"};
+    const struct demo_community *dc = ar->dc;
+    int officers = (dc->grids + 2) / 3;
+    int64_t police[MAP_COLS_MAX * MAP_ROWS_MAX] = {0}, law = 0, urban = 0;
+    struct person_out p = {0};
+    int rc = 0;
+
+    /* Officer k serves grids (g - 1) * officers / grids == k, from the
+     * first of them. */
+    for (int k = 0; !rc && k < officers; k++) {
+        int g = (k * dc->grids + officers - 1) / officers + 1;
+        rc = outsider(c, dc, grid_code(c, dc, g), 28, 50, 80, &p);
+        police[k] = p.id;
+    }
+    if (!rc)
+        rc = outsider(c, dc, grid_code(c, dc, 1), 28, 50, 70, &p);
+    law = p.id;
+    if (!rc)
+        rc = outsider(c, dc, grid_code(c, dc, 1), 28, 55, 60, &p);
+    urban = p.id;
+    for (int g = 1; !rc && g <= dc->grids; g++) {
+        const char *grid = grid_code(c, dc, g);
+        int first = first_building(dc, g);
+        int n_b = first_building(dc, g + 1) - first;
+        size_t h0 = 0, h1, at, n_used = 0;
+        int64_t used[32], id;
+        int chiefs = rng_range(&c->rng, 1, 2), b;
+
+        while (h0 < ar->n_households && ar->households[h0].grid != g)
+            h0++;
+        h1 = h0;
+        while (h1 < ar->n_households && ar->households[h1].grid == g)
+            h1++;
+        /* The grid's first resident holds no post: the API tests take
+         * them as "someone of this grid" to give posts to. */
+        for (size_t i = 0; i < ar->n_residents; i++)
+            if (ar->households[ar->residents[i].household].grid == g) {
+                used[n_used++] = ar->residents[i].id;
+                break;
+            }
+        at = h0 + (size_t)rng_range(&c->rng, 1, 4);
+        for (int q = 0; !rc && q < chiefs; q++) {
+            size_t n = (size_t)rng_range(&c->rng, 5, 10);
+            struct pick near = {.grid = g, .age_lo = 18, .age_hi = 75,
+                                .building = -1, .h_from = at,
+                                .h_to = at + n};
+            int64_t *hh;
+
+            if (at + n > h1)
+                break;
+            hh = gg_arena_alloc(c->a, n * sizeof(*hh));
+            for (size_t i = 0; i < n; i++)
+                hh[i] = ar->households[at + i].id;
+            id = pick_or_near(c, ar, &near, used, &n_used);
+            if (id)
+                rc = roster_post(c, grid, id, "household_chief",
+                                 service_phone(c, dc, g, 10 + q), 0, 0, hh,
+                                 n);
+            at += n + (size_t)rng_range(&c->rng, 0, 3);
+        }
+        b = first + rng_range(&c->rng, 0, n_b - 1);
+        {
+            struct pick in_b = {.grid = g, .age_lo = 18, .age_hi = 75,
+                                .building = b};
+            id = pick_or_near(c, ar, &in_b, used, &n_used);
+            if (!rc && id)
+                rc = roster_post(c, grid, id, "building_chief", NULL,
+                                 ar->buildings[b].id, 0, NULL, 0);
+        }
+        b = first + rng_range(&c->rng, 0, n_b - 1);
+        {
+            struct pick in_u = {.grid = g, .age_lo = 18, .age_hi = 75,
+                                .building = b};
+            in_u.unit_no = rng_range(&c->rng, 1, ar->buildings[b].units);
+            id = pick_or_near(c, ar, &in_u, used, &n_used);
+            if (!rc && id)
+                rc = roster_post(c, grid, id, "unit_chief", NULL,
+                                 ar->buildings[b].id, in_u.unit_no, NULL, 0);
+        }
+        for (size_t k = 0; !rc && k < GG_ARRAY_LEN(duty_posts); k++) {
+            struct pick able = {.grid = g, .age_lo = 25, .age_hi = 70,
+                                .building = -1};
+            id = pick_or_near(c, ar, &able, used, &n_used);
+            if (id)
+                rc = roster_post(c, grid, id, duty_posts[k], NULL, 0, 0, NULL,
+                                 0);
+        }
+        if (!rc) {
+            int k = (g - 1) * officers / dc->grids;
+            rc = roster_post(c, grid, police[k], "police",
+                             service_phone(c, dc, 0, 10 + k), 0, 0, NULL, 0);
+        }
+        if (!rc)
+            rc = roster_post(c, grid, law, "law_enforcement", NULL, 0, 0,
+                             NULL, 0);
+        if (!rc)
+            rc = roster_post(c, grid, urban, "urban_management", NULL, 0, 0,
+                             NULL, 0);
+        if (!rc)
+            rc = outsider(c, dc, grid, 35, 60, 50, &p);
+        if (!rc)
+            rc = roster_post(c, grid, p.id, "sanitation", NULL, 0, 0, NULL, 0);
+    }
+    return rc;
+}
+
+/* An organisation along the north of its grid's cell (the enterprises
+ * have the south). */
+static int
+org_add(struct demo_ctx *c, struct demo_area *ar, int grid, const char *kind,
+        const char *name, const char *credit, const char *address,
+        const char *contact, const char *from, const char *to)
+{
+    struct store_record o = {0};
+    double lon, lat;
+
+    map_point(&ar->map, grid, (ar->org_slots[grid]++ + .5) / 6, 1, &lon,
+              &lat);
+    o.node_code = grid_code(c, ar->dc, grid);
+    o.v[STORE_F_ORG_kind] = text_value(kind);
+    o.v[STORE_F_ORG_name] = text_value(name);
+    o.v[STORE_F_ORG_credit_code] = text_value(credit);
+    o.v[STORE_F_ORG_address] = text_value(address);
+    o.v[STORE_F_ORG_lon] = real_value(lon);
+    o.v[STORE_F_ORG_lat] = real_value(lat);
+    o.v[STORE_F_ORG_contact] = text_value(contact);
+    o.v[STORE_F_ORG_agreement_from] = text_value(from);
+    o.v[STORE_F_ORG_agreement_to] = text_value(to);
+    c->stats->orgs++;
+    return store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, NULL,
+                               c->err);
+}
+
+static const char *
+credit_code(struct demo_ctx *c, char authority, char type, const char *region,
+            unsigned serial)
+{
+    char code[CREDITCODE_LEN + 1];
+
+    creditcode_make(authority, type, region, serial, code);
+    return gg_arena_strdup(c->a, code);
+}
+
+/* Two merchants (商户) per grid; the property company (物业公司) in grid 1,
+ * the social organisation in grid 2, and the street's two co-building
+ * units (共建单位) in grids 1 and 2, with agreements from last January to
+ * the end of next year. */
+static int
+orgs(struct demo_ctx *c, struct demo_area *ar)
+{
+    const struct demo_community *dc = ar->dc;
+    const char *name, *contact;
+    int rc = 0, k = 0;
+
+    for (int g = 1; !rc && g <= dc->grids; g++)
+        for (int m = 0; !rc && m < 2; m++, k++) {
+            const char *word = PICK(&c->rng, org_words);
+            name = gg_arena_printf(c->a, "%s%s", word,
+                                   PICK(&c->rng, shop_kinds));
+            contact = gg_arena_printf(c->a, "%s老板", PICK(&c->rng, surnames));
+            rc = org_add(c, ar, g, "merchant", name,
+                         credit_code(c, '9', '2', dc->district_code,
+                                     (unsigned)(72530000 + k * 41)),
+                         gg_arena_printf(c->a, "%s%d号商铺",
+                                         dc->address_prefix, 200 + k),
+                         contact, NULL, NULL);
+        }
+    if (!rc) {
+        const char *word = PICK(&c->rng, org_words);
+        name = gg_arena_printf(c->a, "%s%s物业服务有限公司", word,
+                               PICK(&c->rng, org_words));
+        contact = gg_arena_printf(c->a, "%s经理", PICK(&c->rng, surnames));
+        rc = org_add(c, ar, 1, "property", name,
+                     credit_code(c, '9', '1', dc->district_code, 73530011),
+                     gg_arena_printf(c->a, "%s物业服务中心",
+                                     dc->address_prefix),
+                     contact, NULL, NULL);
+    }
+    if (!rc) {
+        contact = gg_arena_printf(c->a, "%s会长", PICK(&c->rng, surnames));
+        rc = org_add(c, ar, 2, "social", dc->social_name,
+                     credit_code(c, '5', '1', dc->district_code, 74530013),
+                     gg_arena_printf(c->a, "%s党群服务中心",
+                                     dc->address_prefix),
+                     contact, NULL, NULL);
+    }
+    for (int i = 0; !rc && i < 2; i++) {
+        contact = gg_arena_printf(c->a, "%s主任", PICK(&c->rng, surnames));
+        rc = org_add(c, ar, i + 1, "cobuild", dc->cobuild[i].name,
+                     credit_code(c, dc->cobuild[i].authority,
+                                 dc->cobuild[i].type, dc->district_code,
+                                 (unsigned)(75530000 + i * 43)),
+                     NULL, contact,
+                     gg_arena_printf(c->a, "%04d-01-01", c->this_year - 1),
+                     gg_arena_printf(c->a, "%04d-12-31", c->this_year + 1));
     }
     return rc;
 }
@@ -387,6 +1169,10 @@ static const char *const dh_grids[] = {"东湖第一网格", "东湖第二网格
                                        "东湖第五网格", "东湖第六网格"};
 static const char *const cs_grids[] = {"长沙第一网格", "长沙第二网格",
                                        "长沙第三网格", "长沙第四网格"};
+static const struct demo_cobuild sh_cobuild[] = {
+    {"延平区人民检察院", '1', '1'}, {"延平区第二实验小学", '1', '2'}};
+static const struct demo_cobuild dm_cobuild[] = {
+    {"泰山区市场监督管理局", '1', '1'}, {"泰山区实验学校", '1', '2'}};
 
 int
 demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
@@ -394,6 +1180,7 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
           struct demo_stats *stats, struct gg_err *err)
 {
     struct demo_ctx c = {0};
+    struct demo_area cs = {0}, dh = {0};
     struct tm tm;
     time_t t = (time_t)now;
     char hash[GG_PWHASH_MAX];
@@ -415,12 +1202,58 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         {"370902001002", "370902001", "擂鼓石社区", NODE_COMMUNITY},
         {"370902001003", "370902001", "财源社区", NODE_COMMUNITY},
     };
-    const struct demo_community changsha = {
-        "350702", "350702004005", "福建省南平市延平区四鹤街道长沙社区",
-        4, cs_grids, 38, 582, 970, 72, 2, 30, 2, 118.1700, 26.6400};
-    const struct demo_community donghu = {
-        "370902", "370902001007", "山东省泰安市泰山区岱庙街道东湖社区",
-        6, dh_grids, 36, 864, 0, 18, 12, 0, 4, 117.1300, 36.1900};
+    static const struct demo_community changsha = {
+        .name = "长沙社区",
+        .district_code = "350702",
+        .code = "350702004005",
+        .address_prefix = "福建省南平市延平区四鹤街道长沙社区",
+        .grids = 4,
+        .grid_names = cs_grids,
+        .buildings = 38,
+        .households = 582,
+        .residents = 970,
+        .elderly_pct = 72,
+        .floating_pct = 2,
+        .enterprises = 30,
+        .grid_workers_per_grid = 2,
+        .lon = 118.1700,
+        .lat = 26.6400,
+        .cols = 2,
+        .rows = 2,
+        .width = 0.0060,
+        .height = 0.0040,
+        .undrawn_grid = 4,
+        .phone_area = "0599",
+        .phone_exchange = "861",
+        .social_name = "长沙社区老年协会",
+        .cobuild = sh_cobuild,
+    };
+    static const struct demo_community donghu = {
+        .name = "东湖社区",
+        .district_code = "370902",
+        .code = "370902001007",
+        .address_prefix = "山东省泰安市泰山区岱庙街道东湖社区",
+        .grids = 6,
+        .grid_names = dh_grids,
+        .buildings = 36,
+        .households = 864,
+        .residents = 0,
+        .elderly_pct = 18,
+        .floating_pct = 12,
+        .enterprises = 0,
+        .grid_workers_per_grid = 4,
+        .lon = 117.1300,
+        .lat = 36.1900,
+        .cols = 3,
+        .rows = 2,
+        .width = 0.0090,
+        .height = 0.0050,
+        .undrawn_grid = 0,
+        .phone_area = "0538",
+        .phone_exchange = "823",
+        .social_name = "东湖社区红格子志愿服务队",
+        .cobuild = dm_cobuild,
+    };
 
     memset(stats, 0, sizeof(*stats));
     gmtime_r(&t, &tm);
@@ -450,9 +1283,9 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         rc = node(&c, frame[i].code, frame[i].parent, frame[i].level,
                   frame[i].name);
     if (!rc)
-        rc = community(&c, &changsha, "长沙社区");
+        rc = community(&c, &changsha, &cs);
     if (!rc)
-        rc = community(&c, &donghu, "东湖社区");
+        rc = community(&c, &donghu, &dh);
     if (!rc)
         rc = grid_staff(&c, &changsha, "cs", hash);
     if (!rc)
@@ -472,6 +1305,24 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         rc = account_create(s, d->username, d->display_name, hash, 0, d->node,
                             0, grant, n, now, &id, err);
     }
+    /* Everything above draws from the seed as it always did; what follows
+     * comes after it (see the top of this file). */
+    if (!rc)
+        rc = boundaries(&c, &cs);
+    if (!rc)
+        rc = boundaries(&c, &dh);
+    if (!rc)
+        rc = party_tree(&c, &cs);
+    if (!rc)
+        rc = party_tree(&c, &dh);
+    if (!rc)
+        rc = roster(&c, &cs);
+    if (!rc)
+        rc = roster(&c, &dh);
+    if (!rc)
+        rc = orgs(&c, &cs);
+    if (!rc)
+        rc = orgs(&c, &dh);
     if (!rc)
         rc = store_commit(s, err);
     if (rc && store_rollback(s, NULL))

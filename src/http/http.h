@@ -44,6 +44,17 @@ enum http_method {
 enum http_body {
     HTTP_BODY_NONE = 0, /* a body is refused */
     HTTP_BODY_JSON,     /* application/json, parsed into req->json */
+    HTTP_BODY_FILE,     /* a spreadsheet (CSV or XLSX) up to
+                           max_upload_bytes, streamed to a file of its own
+                           in the upload directory: req->upload */
+};
+
+/* An uploaded file. The server removes it when the request ends unless
+ * the handler takes it (renames it and sets path to NULL). */
+struct http_upload {
+    int fd;           /* -1 when closed */
+    const char *path; /* NULL: no file */
+    uint64_t size;
 };
 
 struct http_req;
@@ -82,6 +93,7 @@ struct http_req {
     int peer_is_local;   /* use http_peer_is_local() */
     struct gg_buf body;
     json_t *json;        /* parsed body for HTTP_BODY_JSON routes */
+    struct http_upload upload; /* the body of HTTP_BODY_FILE routes */
     void *thread_ctx;    /* from the app's thread_open hook */
     void *app;           /* the app's per-request data (who is asking) */
     int64_t account_id;  /* set by the app's front line, for the log */
@@ -93,7 +105,9 @@ struct http_resp {
     int status;
     json_t *json;              /* sent as application/json; decref'ed */
     struct gg_buf text;        /* sent when json is NULL and text is set */
-    const char *content_type;  /* for text */
+    const char *content_type;  /* for text and fd */
+    int fd;                    /* > 0: send this open file, then close it */
+    uint64_t fd_size;
     const char *headers[HTTP_RESP_MAX_HEADERS][2];
     int n_headers;
 };
@@ -120,6 +134,10 @@ int http_server_start(struct http_server **out, const struct gg_config *cfg,
 int http_server_port(const struct http_server *srv);
 /* Stops accepting, waits up to grace_s for requests in flight, stops. */
 void http_server_stop(struct http_server **srv, int grace_s);
+
+/* The directory uploads go to: upload_dir, or the database's path with
+ * ".uploads" after it. */
+void http_upload_dir(const struct gg_config *cfg, char *out, size_t cap);
 
 /* Request accessors; returned strings live as long as the request. */
 const char *http_param(const struct http_req *req, const char *name);

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SECURITY_CSP                                                          \
@@ -41,6 +42,7 @@ struct req_state {
     struct gg_err err;    /* error decided from the headers */
     const char *allow;    /* the Allow header of a 405 */
     size_t bytes_in;
+    int front_done;       /* the front line ran before the body came */
 };
 
 static const char *const method_names[HTTP_METHOD__COUNT] = {
@@ -264,7 +266,17 @@ queue_resp(struct req_state *st, struct http_resp *resp)
 {
     struct MHD_Response *r;
 
-    if (resp->json) {
+    if (resp->fd > 0) {
+        r = MHD_create_response_from_fd(resp->fd_size, resp->fd);
+        if (!r)
+            close(resp->fd);
+        else
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    resp->content_type
+                                        ? resp->content_type
+                                        : "application/octet-stream");
+        resp->fd = 0;
+    } else if (resp->json) {
         r = response_from_json(resp->json);
     } else if (resp->text.len) {
         size_t len;
@@ -360,6 +372,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     st->started_ns = gg_mono_ns();
     st->metric_slot = METRIC_ROUTE_UNMATCHED;
     gg_buf_init(&st->req.body, (size_t)srv->cfg->max_body_bytes);
+    st->req.upload.fd = -1;
     /* Unique per process run: a per-start prefix, the worker, a counter. */
     hex32(st->req.id, srv->id_prefix);
     hex32(st->req.id + 8, (w->index << 24) | (w->next_id++ & 0xFFFFFF));
@@ -440,6 +453,78 @@ json_media_type(const char *ct)
            (p[13] == '\0' || p[13] == ';' || p[13] == ' ');
 }
 
+/* What a spreadsheet upload may be sent as; the content decides the
+ * format in the end (core/gg_sheet.h). */
+static int
+file_media_type(const char *ct)
+{
+    static const char *const types[] = {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/octet-stream",
+    };
+    for (size_t i = 0; ct && i < GG_ARRAY_LEN(types); i++) {
+        size_t n = strlen(types[i]);
+        if (!strncasecmp(ct, types[i], n) &&
+            (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
+void
+http_upload_dir(const struct gg_config *cfg, char *out, size_t cap)
+{
+    if (cfg->upload_dir[0])
+        snprintf(out, cap, "%s", cfg->upload_dir);
+    else
+        snprintf(out, cap, "%s.uploads", cfg->db);
+}
+
+/* Appends a chunk of an upload to its file, made on the first chunk. */
+static int
+upload_add(struct http_server *srv, struct req_state *st, const char *data,
+           size_t len)
+{
+    struct http_upload *u = &st->req.upload;
+
+    if (u->size + len > (uint64_t)srv->cfg->max_upload_bytes)
+        return GG_ETOOBIG;
+    if (!u->path) {
+        char dir[GG_CONF_STR_MAX + 16], *path;
+        http_upload_dir(srv->cfg, dir, sizeof(dir));
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return GG_EINTERNAL;
+        path = gg_arena_printf(st->req.arena, "%s/upload-XXXXXX", dir);
+        u->fd = mkstemp(path);
+        if (u->fd < 0)
+            return GG_EINTERNAL;
+        u->path = path;
+    }
+    while (len) {
+        ssize_t w = write(u->fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return GG_EINTERNAL;
+        data += w;
+        len -= (size_t)w;
+        u->size += (uint64_t)w;
+    }
+    return 0;
+}
+
+static void
+upload_release(struct http_upload *u)
+{
+    if (u->fd >= 0)
+        close(u->fd);
+    u->fd = -1;
+    if (u->path)
+        unlink(u->path);
+    u->path = NULL;
+}
+
 /* Everything decidable from the request line and headers. */
 static int
 front_headers(struct http_server *srv, struct req_state *st, const char *url,
@@ -495,12 +580,41 @@ front_headers(struct http_server *srv, struct req_state *st, const char *url,
         return 0;
     if (req->route->body == HTTP_BODY_NONE)
         return gg_fail(err, GG_EINVAL, "body", MSG_BODY_UNEXPECTED);
+    if (req->route->body == HTTP_BODY_FILE) {
+        if (!file_media_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
+            return gg_fail(err, GG_EMEDIA, "Content-Type",
+                           MSG_MEDIA_TYPE_FILE);
+        if (cl && length > srv->cfg->max_upload_bytes)
+            return gg_failf(err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE,
+                            "%" PRId64, srv->cfg->max_upload_bytes);
+        return 0;
+    }
     if (!json_media_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
         return gg_fail(err, GG_EMEDIA, "Content-Type", MSG_MEDIA_TYPE);
     if (cl && length > srv->cfg->max_body_bytes)
         return gg_failf(err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE,
                         "%" PRId64, srv->cfg->max_body_bytes);
     return 0;
+}
+
+/* An upload is let in only for someone allowed to make it: the front line
+ * (authentication, permission, CSRF) runs before a byte of it is stored.
+ * GG_E* when it refuses (answered at once, closing the connection). */
+static int
+early_front_line(struct http_server *srv, struct req_state *st,
+                 struct gg_err *err)
+{
+    struct http_req *req = &st->req;
+    int rc;
+
+    req->thread_ctx = thread_ctx(st->worker);
+    if (srv->app->thread_open && !req->thread_ctx)
+        return gg_fail(err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
+    rc = srv->app->front_line ? srv->app->front_line(req, err) : 0;
+    if (rc && srv->app->after)
+        srv->app->after(req);
+    st->front_done = !rc;
+    return rc;
 }
 
 static enum MHD_Result
@@ -516,6 +630,10 @@ run_handler(struct http_server *srv, struct req_state *st)
     gg_buf_init(&resp.text, 16u << 20);
     gg_err_clear(&err);
 
+    if (req->route->body == HTTP_BODY_FILE && !req->upload.path) {
+        gg_fail(&err, GG_EINVAL, "body", MSG_BODY_REQUIRED);
+        return queue_error(st, &err);
+    }
     if (req->route->body == HTTP_BODY_JSON) {
         if (!req->body.len) {
             gg_fail(&err, GG_EINVAL, "body", MSG_BODY_REQUIRED);
@@ -535,7 +653,9 @@ run_handler(struct http_server *srv, struct req_state *st)
         gg_fail(&err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
         return queue_error(st, &err);
     }
-    rc = srv->app->front_line ? srv->app->front_line(req, &err) : 0;
+    rc = srv->app->front_line && !st->front_done
+             ? srv->app->front_line(req, &err)
+             : 0;
     if (!rc)
         rc = req->route->handler(req, &resp, &err);
     if (srv->app->after)
@@ -549,6 +669,8 @@ run_handler(struct http_server *srv, struct req_state *st)
     }
     json_decref(resp.json);
     gg_buf_release(&resp.text);
+    if (resp.fd > 0)
+        close(resp.fd); /* not sent (an error came instead) */
     return ret;
 }
 
@@ -575,13 +697,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             if (has_body(&st->req))
                 return queue_error(st, &err);
             st->err = err;
+        } else if (st->req.route && st->req.route->body == HTTP_BODY_FILE &&
+                   early_front_line(srv, st, &err)) {
+            return queue_error(st, &err);
         }
         return MHD_YES;
     }
     if (*upload_data_size) {
         st->bytes_in += *upload_data_size;
-        if (!st->fail_code &&
-            gg_buf_add(&st->req.body, upload_data, *upload_data_size)) {
+        if (!st->fail_code && st->req.route &&
+            st->req.route->body == HTTP_BODY_FILE) {
+            st->fail_code = upload_add(srv, st, upload_data,
+                                       *upload_data_size);
+            if (st->fail_code)
+                upload_release(&st->req.upload);
+        } else if (!st->fail_code &&
+                   gg_buf_add(&st->req.body, upload_data, *upload_data_size)) {
             st->fail_code = GG_ETOOBIG;
             gg_buf_release(&st->req.body);
         }
@@ -594,9 +725,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             return MHD_NO;
         return MHD_YES;
     }
+    if (st->fail_code == GG_EINTERNAL) {
+        gg_fail(&err, GG_EINTERNAL, "body", MSG_UPLOAD_FAILED);
+        return queue_error(st, &err);
+    }
     if (st->fail_code) {
         gg_failf(&err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE, "%" PRId64,
-                 srv->cfg->max_body_bytes);
+                 st->req.route && st->req.route->body == HTTP_BODY_FILE
+                     ? srv->cfg->max_upload_bytes
+                     : srv->cfg->max_body_bytes);
         return queue_error(st, &err);
     }
     if (st->err.code)
@@ -650,6 +787,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     json_decref(st->req.json);
     gg_buf_release(&st->req.body);
+    upload_release(&st->req.upload);
     atomic_fetch_sub_explicit(&w->shard->in_flight, 1, memory_order_relaxed);
     arena = st->req.arena; /* st lives in it */
     if (!w->spare && gg_arena_bytes(arena) <= 64 * 1024) {

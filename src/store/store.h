@@ -724,6 +724,13 @@ struct store_migration {
     X(int, import_job_update, (struct store * s,                              \
                                const struct store_import_job *j,              \
                                struct gg_err *err), (s, j, err))              \
+    /* The oldest queued job; GG_ENOTFOUND when none waits. */              \
+    X(int, import_job_next, (struct store * s, struct gg_arena *a,            \
+                             struct store_import_job **out,                   \
+                             struct gg_err *err), (s, a, out, err))           \
+    /* Marks jobs left running by a stopped server as failed. */            \
+    X(int, import_jobs_interrupted, (struct store * s, int64_t now,           \
+                                     struct gg_err *err), (s, now, err))      \
     X(int, import_job_get, (struct store * s, const struct store_scope *scope, \
                             int64_t id, struct gg_arena *a,                   \
                             struct store_import_job **out,                    \

@@ -51,6 +51,11 @@
 /* Rows whose node_code lies under the node bound to ?N. */
 #define UNDER(n) "node_code >= ?" #n " AND node_code < ?" #n " || ':'"
 
+#define IMPORT_SELECT                                                         \
+    "SELECT id, kind, node_code, coalesce(actor_id, 0), state, dry_run, "     \
+    "mode, total, processed, ok, bad, errors, message, created_at, "          \
+    "coalesce(started_at, 0), coalesce(finished_at, 0) FROM import_jobs "
+
 #define GEOMETRY_SELECT                                                       \
     "SELECT g.node_code, n.name, n.level, g.geojson, g.area_m2, g.min_lon, "  \
     "g.min_lat, g.max_lon, g.max_lat FROM node_geometry g JOIN nodes n ON "   \
@@ -343,11 +348,13 @@
                        "processed = ?4, ok = ?5, bad = ?6, errors = ?7, "     \
                        "message = ?8, started_at = ?9, finished_at = ?10 "    \
                        "WHERE id = ?1")                                       \
-    SQL(IMPORT_GET, "SELECT id, kind, node_code, coalesce(actor_id, 0), "     \
-                    "state, dry_run, mode, total, processed, ok, bad, "       \
-                    "errors, message, created_at, coalesce(started_at, 0), "  \
-                    "coalesce(finished_at, 0) FROM import_jobs WHERE id = ?2 " \
-                    "AND " IN_SCOPE("node_code", 1))
+    SQL(IMPORT_GET, IMPORT_SELECT "WHERE id = ?2 AND "                        \
+                    IN_SCOPE("node_code", 1))                                 \
+    SQL(IMPORT_NEXT, IMPORT_SELECT "WHERE state = 'queued' ORDER BY id "      \
+                     "LIMIT 1")                                               \
+    SQL(IMPORT_INTERRUPTED, "UPDATE import_jobs SET state = 'failed', "       \
+                            "message = 'interrupted', finished_at = ?1 "      \
+                            "WHERE state = 'running'")
 
 enum sqlite_stmt {
 #define SQL_ENUM(id, text) STMT_##id,
@@ -2862,6 +2869,28 @@ sq_import_job_get(struct store *s, const struct store_scope *scope, int64_t id,
                 &item, err);
     *out = item;
     return rc;
+}
+
+static int
+sq_import_job_next(struct store *s, struct gg_arena *a,
+                   struct store_import_job **out, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_IMPORT_NEXT);
+    void *item;
+    int rc = sq_one(sq, st, "import_job_next", a, sizeof(**out),
+                    read_import_cb, &item, err);
+    *out = item;
+    return rc;
+}
+
+static int
+sq_import_jobs_interrupted(struct store *s, int64_t now, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    STMT_OR_FAIL(sq, st, STMT_IMPORT_INTERRUPTED);
+    sqlite3_bind_int64(st, 1, now);
+    return sq_exec(sq, st, STMT_IMPORT_INTERRUPTED, err);
 }
 
 /* ---- open / close ---- */

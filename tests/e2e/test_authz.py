@@ -287,6 +287,36 @@ class Matrix(unittest.TestCase):
         f["api_map_locate"] = [
             ("in", "/api/v1/locate?lon=117.1&lat=36.2", None, 200),
             ("out", "/api/v1/locate?lon=116.3&lat=39.9", None, 200)]
+        # Imports: a CSV upload, jobs in and out of scope, their reports.
+        f["api_imports_create"] = [
+            ("in", "/api/v1/imports?kind=persons&dry_run=1&node=" + node,
+             "姓名,居住类型\n矩阵,常住\n".encode(), 202),
+            ("out", "/api/v1/imports?kind=persons&node=" + OUTSIDE,
+             "姓名\n".encode(), 404)]
+        jobs = {}
+        for label, nd in (("in", node), ("out", OUTSIDE)):
+            jobs[label] = self.con.execute(
+                "INSERT INTO import_jobs(kind, node_code, state, dry_run, "
+                "mode, created_at) VALUES ('persons', ?, 'done', 1, 'all', "
+                "0)", (nd,)).lastrowid
+            updir = self.s.db + ".uploads"
+            os.makedirs(updir, exist_ok=True)
+            with open(os.path.join(updir, "job-%d-report.xlsx"
+                                   % jobs[label]), "wb") as fh:
+                fh.write(b"PK")
+        self.con.commit()
+        f["api_imports_get"] = [
+            (label, "/api/v1/imports/%d" % jobs[label], None,
+             200 if label == "in" else 404) for label in ("in", "out")]
+        f["api_imports_report"] = [
+            (label, "/api/v1/imports/%d/report" % jobs[label], None,
+             200 if label == "in" else 404) for label in ("in", "out")]
+        f["api_imports_template"] = [
+            ("in", "/api/v1/imports/templates/persons", None, 200),
+            ("out", "/api/v1/imports/templates/cats", None, 404)]
+        f["api_exports_get"] = [
+            ("in", "/api/v1/exports/buildings?node=" + node, None, 200),
+            ("out", "/api/v1/exports/persons?node=" + OUTSIDE, None, 200)]
         return f
 
     def community(self, n):
@@ -459,7 +489,11 @@ class Matrix(unittest.TestCase):
                     perm in self.roles[role]
                 for label, url, jb, want in fx:
                     requests += 1
-                    r = c.request(method, url, json_body=jb)
+                    if isinstance(jb, bytes):  # an upload
+                        r = c.request(method, url, body=jb,
+                                      headers={"Content-Type": "text/csv"})
+                    else:
+                        r = c.request(method, url, json_body=jb)
                     got = r.status
                     if not allowed:
                         if got != 403 or error_of(r)["code"] != "forbidden":

@@ -287,7 +287,9 @@ class Records(unittest.TestCase):
             "person_id": pid, "post": "police", "work_phone": "110"})
         card = self.c.request("GET", "/api/v1/nodes/%s/care-card"
                               % GRID).json()
-        self.assertEqual([x["post"] for x in card["contacts"]],
+        self.assertEqual(card["contacts"][0]["post"], "grid_chief")
+        self.assertEqual([x["post"] for x in card["contacts"]
+                          if x["work_phone"] in ("0538-8221234", "110")],
                          ["household_chief", "police"])
         self.assertEqual(self.c.request("DELETE", "/api/v1/roster/%d"
                                         % e["id"]).status, 204)
