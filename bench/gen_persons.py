@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes N generated persons as a CSV import file (the template's Chinese
-headers) and, beside it, the same rows as the persons table stores them for
-the raw SQLite load the import benchmark compares with:
+headers), for bench/import.sh:
 
-    gen_persons.py N GRID_PREFIX OUT.csv RAW.csv
+    gen_persons.py N COMMUNITY OUT.csv
 
+Rows go to the community's grids 001-006.
 Every ID number is valid (GB 11643 check digit, real birth date) and
 unique; phones are unique; a tenth of the rows carry tags."""
 import random
@@ -23,9 +23,9 @@ def id_number(area, y, m, d, seq, sex):
 
 
 def main():
-    n, grid_prefix, out, raw = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    n, grid_prefix, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     rnd = random.Random(1)
-    with open(out, "w", encoding="utf-8") as f, open(raw, "w") as r:
+    with open(out, "w", encoding="utf-8") as f:
         f.write("姓名,公民身份号码,联系电话,居住类型,所属网格,人员标签\n")
         for i in range(n):
             # Unique: the day of birth and the sequence number come from i.
@@ -38,10 +38,6 @@ def main():
             grid = "%s%03d" % (grid_prefix, i % 6 + 1)
             tags = "、".join(rnd.sample(TAGS, 2)) if i % 10 == 0 else ""
             f.write("%s,%s,%s,常住,%s,%s\n" % (name, idn, phone, grid, tags))
-            r.write("%s,%s,%s,%04d-%02d-%02d,permanent,%s,%s,%s********%s,%s,%s,%s****%s,0,0\n" % (
-                grid, name, "1" if sex else "2", y, m, d, idn,
-                "%032x" % (i * 2654435761 % (1 << 128)), idn[:6], idn[14:],
-                phone, "%032x" % (i * 40503 % (1 << 128) + 1), phone[:3], phone[7:]))
 
 
 if __name__ == "__main__":

@@ -198,7 +198,7 @@ api_map_locate(struct http_req *req, struct http_resp *resp,
 {
     struct store_node *grid = NULL;
     const char *code = NULL;
-    double lon, lat;
+    double lon = 0, lat = 0;
     int rc = query_coord(req, "lon", &lon, err);
 
     if (!rc)

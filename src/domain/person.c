@@ -1,4 +1,5 @@
 #include "core/gg.h"
+#include "core/gg_buf.h"
 #include "core/gg_log.h"
 #include "core/gg_time.h"
 #include "domain/audit.h"
@@ -201,34 +202,89 @@ person_build(const struct account_ctx *ctx, const struct account_who *who,
     return 0;
 }
 
+/* A JSON string (or null) into b; non-zero when b is full. */
+static int
+add_json_string(struct gg_buf *b, const char *v)
+{
+    int rc = 0;
+
+    if (!v)
+        return gg_buf_adds(b, "null");
+    rc |= gg_buf_add(b, "\"", 1);
+    while (*v && !rc) {
+        size_t plain = 0;
+        unsigned char c;
+        while (v[plain] && v[plain] != '"' && v[plain] != '\\' &&
+               (unsigned char)v[plain] >= 0x20)
+            plain++;
+        rc |= gg_buf_add(b, v, plain);
+        v += plain;
+        c = (unsigned char)*v;
+        if (!c)
+            break;
+        rc |= c < 0x20 ? gg_buf_addf(b, "\\u%04x", c)
+                       : gg_buf_addf(b, "\\%c", c);
+        v++;
+    }
+    return rc | gg_buf_add(b, "\"", 1);
+}
+
+static int
+add_field(struct gg_buf *b, const char *key, const char *v)
+{
+    return gg_buf_addf(b, ",\"%s\":", key) | add_json_string(b, v);
+}
+
+/* The masked snapshot as compact JSON text, in a. Written by hand rather
+ * than through jansson: an import writes one per person, and building and
+ * dumping a jansson object cost more than the rest of the history row. */
+static const char *
+person_snapshot(const struct store_person *p, struct gg_arena *a)
+{
+    struct gg_buf b;
+    const char *out;
+    int rc;
+
+    gg_buf_init(&b, 64 * 1024); /* a record is a few hundred bytes */
+    rc = gg_buf_adds(&b, "{\"node_code\":") |
+         add_json_string(&b, p->node_code);
+    rc |= p->household_id
+              ? gg_buf_addf(&b, ",\"household_id\":%" PRId64, p->household_id)
+              : gg_buf_adds(&b, ",\"household_id\":null");
+    rc |= add_field(&b, "relation", p->relation);
+    rc |= add_field(&b, "name", p->name);
+    rc |= add_field(&b, "sex", p->sex);
+    rc |= add_field(&b, "birth_date", p->birth_date);
+    rc |= add_field(&b, "ethnic", p->ethnic);
+    rc |= add_field(&b, "political", p->political);
+    rc |= add_field(&b, "residence", p->residence);
+    rc |= add_field(&b, "id_no_masked", p->id_no.mask);
+    rc |= add_field(&b, "phone_masked", p->phone.mask);
+    rc |= add_field(&b, "moved_in", p->moved_in);
+    rc |= add_field(&b, "moved_out", p->moved_out);
+    rc |= gg_buf_adds(&b, ",\"tags\":[");
+    for (size_t i = 0; i < p->n_tags; i++)
+        rc |= (i ? gg_buf_add(&b, ",", 1) : 0) |
+              add_json_string(&b, p->tags[i]);
+    rc |= gg_buf_adds(&b, "]}");
+    out = rc ? "{}" : gg_arena_strndup(a, b.data, b.len);
+    gg_buf_release(&b);
+    return out;
+}
+
 json_t *
 person_json(const struct store_person *p)
 {
-    json_t *tags = json_array();
-    for (size_t i = 0; i < p->n_tags; i++)
-        json_array_append_new(tags, json_string(p->tags[i]));
-    return json_pack("{s:s,s:o,s:s?,s:s,s:s,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,"
-                     "s:s?,s:s?,s:o}",
-                     "node_code", p->node_code, "household_id",
-                     p->household_id ? json_integer(p->household_id)
-                                     : json_null(),
-                     "relation", p->relation, "name", p->name, "sex", p->sex,
-                     "birth_date", p->birth_date, "ethnic", p->ethnic,
-                     "political", p->political, "residence", p->residence,
-                     "id_no_masked", p->id_no.mask, "phone_masked",
-                     p->phone.mask, "moved_in", p->moved_in, "moved_out",
-                     p->moved_out, "tags", tags);
+    struct gg_arena *a = gg_arena_new(1024);
+    json_t *j = json_loads(person_snapshot(p, a), 0, NULL);
+    gg_arena_free(a);
+    return j ? j : json_object();
 }
 
 static const char *
 snapshot_text(const struct account_ctx *ctx, const struct store_person *p)
 {
-    json_t *j = p ? person_json(p) : json_object();
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    const char *out = text ? gg_arena_strdup(ctx->a, text) : "{}";
-    free(text);
-    json_decref(j);
-    return out;
+    return p ? person_snapshot(p, ctx->a) : "{}";
 }
 
 static int

@@ -5,7 +5,9 @@
 #include "domain/creditcode.h"
 #include "domain/idcard.h"
 #include "domain/node.h"
+#include "domain/person.h"
 #include "domain/pii.h"
+#include "domain/registry.h"
 
 static void
 idcard_known_numbers(void **state)
@@ -150,6 +152,74 @@ roles(void **state)
     assert_int_equal(role_parse("root", &r), GG_EINVAL);
 }
 
+/* The person snapshot is written by hand: it must stay valid JSON with any
+ * text a name may hold. */
+static void
+person_snapshot_json(void **state)
+{
+    const char *tags[] = {"高龄", "独\"居"};
+    struct store_person p = {0};
+    json_t *j, *t;
+
+    (void)state;
+    p.node_code = "370902001007001";
+    p.name = "王\"小\\明";
+    p.sex = "1";
+    p.residence = "permanent";
+    p.household_id = 42;
+    p.tags = tags;
+    p.n_tags = 2;
+    j = person_json(&p);
+    assert_string_equal(json_string_value(json_object_get(j, "name")),
+                        "王\"小\\明");
+    assert_int_equal(json_integer_value(json_object_get(j, "household_id")),
+                     42);
+    assert_true(json_is_null(json_object_get(j, "birth_date")));
+    t = json_object_get(j, "tags");
+    assert_int_equal(json_array_size(t), 2);
+    assert_string_equal(json_string_value(json_array_get(t, 1)), "独\"居");
+    json_decref(j);
+}
+
+/* Registry fields: codes or Chinese labels, limits, dates, credit codes. */
+static void
+registry_fields(void **state)
+{
+    const struct reg_kind *b = registry_kind("buildings");
+    const struct reg_kind *o = registry_kind("organisations");
+    struct gg_arena *a = gg_arena_new(4096);
+    struct store_record r = {0};
+    struct gg_err err;
+
+    (void)state;
+    assert_non_null(b);
+    assert_null(registry_kind("cats"));
+    assert_int_equal(registry_set(&b->fields[2], "商住混合", a, &r, &err), 0);
+    assert_string_equal(r.v[STORE_F_BUILDING_kind].s, "mixed");
+    assert_string_equal(registry_text(&b->fields[2], &r, a), "商住混合");
+    assert_int_equal(registry_set(&b->fields[2], "castle", a, &r, &err),
+                     GG_EINVAL);
+    assert_string_equal(err.field, "kind");
+    assert_int_equal(registry_set(&b->fields[3], " 18 ", a, &r, &err), 0);
+    assert_int_equal(r.v[STORE_F_BUILDING_floors].i, 18);
+    assert_int_equal(registry_set(&b->fields[3], "201", a, &r, &err),
+                     GG_EINVAL);
+    assert_int_equal(registry_set(&b->fields[3], "2.5", a, &r, &err),
+                     GG_EINVAL);
+    assert_int_equal(registry_set(&b->fields[5], "181", a, &r, &err),
+                     GG_EINVAL);
+    assert_int_equal(registry_set(&b->fields[3], "", a, &r, &err), 0);
+    assert_false(r.v[STORE_F_BUILDING_floors].set);
+    assert_int_equal(registry_set(&o->fields[7], "2026-02-29", a, &r, &err),
+                     GG_EINVAL);
+    assert_int_equal(registry_set(&o->fields[7], "2028-02-29", a, &r, &err),
+                     0);
+    assert_int_equal(registry_set(&o->fields[2], "91370902MA3C4XYZ12", a, &r,
+                                  &err),
+                     GG_EINVAL);
+    gg_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -161,6 +231,8 @@ main(void)
         cmocka_unit_test(node_codes),
         cmocka_unit_test(masks),
         cmocka_unit_test(roles),
+        cmocka_unit_test(person_snapshot_json),
+        cmocka_unit_test(registry_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
