@@ -966,6 +966,24 @@ sq_one(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
     return rc;
 }
 
+/* One row by id among those in scope (?1 the scope, ?2 the id). */
+static int
+sq_one_scoped(struct sqlite_store *sq, enum sqlite_stmt id_stmt,
+              const struct store_scope *scope, int64_t id, struct gg_arena *a,
+              size_t size,
+              void (*read)(struct gg_arena *, sqlite3_stmt *, void *),
+              void **out, struct gg_err *err)
+{
+    sqlite3_stmt *st = sq_stmt(sq, id_stmt, err);
+
+    *out = NULL;
+    if (!st)
+        return GG_ESTORE;
+    bind_text(st, 1, scope_json(a, scope));
+    sqlite3_bind_int64(st, 2, id);
+    return sq_one(sq, st, stmt_name[id_stmt], a, size, read, out, err);
+}
+
 static int
 sq_account_read(struct sqlite_store *sq, sqlite3_stmt *st, struct gg_arena *a,
                 struct store_account **out, struct gg_err *err)
@@ -1284,15 +1302,9 @@ sq_person_record(struct store *s, const struct store_scope *scope, int64_t id,
                  struct gg_arena *a, struct store_person **out,
                  struct gg_err *err)
 {
-    struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_PERSON_RECORD);
     void *item;
-    int rc;
-
-    bind_text(st, 1, scope_json(a, scope));
-    sqlite3_bind_int64(st, 2, id);
-    rc = sq_one(sq, st, "person_record", a, sizeof(**out), read_person_cb,
-                &item, err);
+    int rc = sq_one_scoped(SQ(s), STMT_PERSON_RECORD, scope, id, a, sizeof(**out),
+                           read_person_cb, &item, err);
     *out = item;
     return rc;
 }
@@ -1922,15 +1934,9 @@ sq_person_get(struct store *s, const struct store_scope *scope, int64_t id,
               struct gg_arena *a, struct store_person_row **out,
               struct gg_err *err)
 {
-    struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_PERSON_GET);
     void *item;
-    int rc;
-
-    bind_text(st, 1, scope_json(a, scope));
-    sqlite3_bind_int64(st, 2, id);
-    rc = sq_one(sq, st, "person_get", a, sizeof(**out), read_person_row_cb,
-                &item, err);
+    int rc = sq_one_scoped(SQ(s), STMT_PERSON_GET, scope, id, a, sizeof(**out),
+                           read_person_row_cb, &item, err);
     *out = item;
     return rc;
 }
@@ -2858,15 +2864,9 @@ sq_import_job_get(struct store *s, const struct store_scope *scope, int64_t id,
                   struct gg_arena *a, struct store_import_job **out,
                   struct gg_err *err)
 {
-    struct sqlite_store *sq = SQ(s);
-    STMT_OR_FAIL(sq, st, STMT_IMPORT_GET);
     void *item;
-    int rc;
-
-    bind_text(st, 1, scope_json(a, scope));
-    sqlite3_bind_int64(st, 2, id);
-    rc = sq_one(sq, st, "import_job_get", a, sizeof(**out), read_import_cb,
-                &item, err);
+    int rc = sq_one_scoped(SQ(s), STMT_IMPORT_GET, scope, id, a, sizeof(**out),
+                           read_import_cb, &item, err);
     *out = item;
     return rc;
 }
