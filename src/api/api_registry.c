@@ -10,6 +10,46 @@
 #define RECORDS_PAGE 100
 #define PARTY_ORGS_MAX 1000
 
+/* Party organisations parents first, each followed by its subtree (the
+ * ids alone are not enough once a parent has changed). */
+static void
+tree_order(struct gg_arena *a, struct store_record *rows, size_t n)
+{
+    struct store_record *out = gg_arena_alloc(a, (n + 1) * sizeof(*out));
+    char *done = gg_arena_alloc(a, n + 1);
+    size_t *stack = gg_arena_alloc(a, (n + 1) * sizeof(*stack));
+    size_t k = 0;
+
+    memset(done, 0, n + 1);
+    for (size_t root = 0; root < n; root++) {
+        const struct store_value *p = &rows[root].v[STORE_F_PARTY_ORG_parent_id];
+        int has_parent = 0, top = 0;
+        for (size_t j = 0; p->set && j < n && !has_parent; j++)
+            has_parent = rows[j].id == p->i && j != root;
+        if (done[root] || has_parent)
+            continue;
+        stack[top++] = root;
+        done[root] = 1;
+        while (top) {
+            size_t at = stack[--top];
+            out[k++] = rows[at];
+            /* Push children in reverse so they come out in id order. */
+            for (size_t j = n; j-- > 0;) {
+                const struct store_value *q =
+                    &rows[j].v[STORE_F_PARTY_ORG_parent_id];
+                if (!done[j] && q->set && q->i == rows[at].id) {
+                    done[j] = 1;
+                    stack[top++] = j;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) /* a loop nothing reaches: keep it */
+        if (!done[i])
+            out[k++] = rows[i];
+    memcpy(rows, out, n * sizeof(*rows));
+}
+
 /* GET /<kind>?node=CODE[&q=TEXT][&kind=K][&building=ID][&after=ID]: 200
  * {"items","next"} in id order within my scope; 400 names a bad
  * parameter. Party organisations come all at once (a tree). */
@@ -21,20 +61,30 @@ records_list(struct http_req *req, struct http_resp *resp,
     struct store_record_filter f = {0};
     struct store_record *rows;
     json_t *items;
+    int64_t last;
     size_t n;
     int rc;
 
     rc = http_query_str(req, "node", NODE_CODE_MAX, &f.node, err);
+    if (!rc && kind == STORE_KIND_HOUSEHOLD)
+        rc = api_query_int(req, "building", INT64_MAX, &f.parent, err);
+    if (!rc && !f.node && f.parent) {
+        /* A building's households: the building says where to look. */
+        struct store_record *b;
+        rc = store_record_get(api_store(req), STORE_KIND_BUILDING,
+                              &api_who(req)->scope, f.parent, req->arena, &b,
+                              err);
+        if (!rc)
+            f.node = b->node_code;
+    }
     if (!rc && !f.node)
         rc = gg_fail(err, GG_EINVAL, "node", MSG_FIELD_REQUIRED);
     if (!rc)
         rc = node_code_check(f.node, NULL, "node", err);
     if (!rc)
         rc = http_query_str(req, "q", 50, &f.q, err);
-    if (!rc)
+    if (!rc && kind != STORE_KIND_HOUSEHOLD)
         rc = http_query_str(req, "kind", 20, &f.kind, err);
-    if (!rc)
-        rc = api_query_int(req, "building", INT64_MAX, &f.parent, err);
     if (!rc)
         rc = api_query_int(req, "after", INT64_MAX, &f.after, err);
     if (rc)
@@ -48,14 +98,16 @@ records_list(struct http_req *req, struct http_resp *resp,
                            req->arena, &rows, &n, err);
     if (rc)
         return rc;
+    last = n ? rows[n - 1].id : 0; /* the keyset goes by id */
+    if (kind == STORE_KIND_PARTY_ORG)
+        tree_order(req->arena, rows, n);
     items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, registry_json(k, &rows[i]));
     http_resp_json(resp, 200,
                    json_pack("{s:o,s:o}", "items", items, "next",
-                             n == (size_t)f.limit
-                                 ? json_integer(rows[n - 1].id)
-                                 : json_null()));
+                             n == (size_t)f.limit ? json_integer(last)
+                                                  : json_null()));
     return 0;
 }
 

@@ -173,8 +173,8 @@ by_rank(const void *a, const void *b)
 }
 
 /* GET /nodes/{code}/care-card: 200 {node_code, node_name, contacts:[{post,
- * name, work_phone}]} — the posts with a service number, chiefs first, of
- * the node and (for a micro-grid) its grid. */
+ * name, work_phone}]} — the node's posts with a service number, chiefs
+ * first. */
 int
 api_roster_care_card(struct http_req *req, struct http_resp *resp,
                      struct gg_err *err)

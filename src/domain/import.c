@@ -675,10 +675,13 @@ export_persons(const struct account_ctx *ctx, const struct account_who *who,
             struct gg_arena *a = ctx->a;
             const char *row[GG_ARRAY_LEN(person_columns)] = {
                 p->name, p->id_no_mask, label_of(sexes, p->sex, a),
-                p->birth_date, NULL, NULL, p->phone_mask,
-                label_of(residences, p->residence, a), p->node_code, NULL,
-                NULL, NULL, label_of(relations, p->relation, a), NULL, NULL,
-                p->tags};
+                p->birth_date, label_of(ethnic, p->ethnic, a),
+                label_of(political, p->political, a), p->phone_mask,
+                label_of(residences, p->residence, a), p->node_code,
+                p->building,
+                p->unit_no ? gg_arena_printf(a, "%d", p->unit_no) : NULL,
+                p->room, label_of(relations, p->relation, a), p->moved_in,
+                p->moved_out, p->tags};
             rc = gg_xlsx_row(x, row, GG_ARRAY_LEN(row), err);
         }
         *rows += (int64_t)n;

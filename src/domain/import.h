@@ -77,7 +77,7 @@ void import_report_release(struct import_report *r);
 int import_report_xlsx(const struct import_report *r, enum gg_lang lang,
                        const char *path, struct gg_err *err)
     __attribute__((warn_unused_result));
-/* An empty template of kind (the header row and one example row). */
+/* An empty template of kind: its header row. */
 int import_template_xlsx(const char *kind, const char *path,
                          struct gg_err *err)
     __attribute__((warn_unused_result));

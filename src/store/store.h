@@ -167,6 +167,10 @@ struct store_person_row {
     const char *tags; /* comma-separated */
     const char *relation; /* GB/T 4761 */
     int64_t household_id; /* 0: none */
+    const char *ethnic, *political, *moved_in, *moved_out;
+    const char *building; /* the household's building, unit and room */
+    int unit_no;
+    const char *room;
 };
 
 /* What a person search asks for; NULL or 0 means "any". */

@@ -46,7 +46,11 @@
     "SELECT p.id, p.node_code, p.name, p.sex, p.birth_date, p.residence, "    \
     "p.id_no_mask, p.phone_mask, (SELECT group_concat(tag, ',') FROM "        \
     "person_tags t WHERE t.person_id = p.id), p.relation, "                  \
-    "coalesce(p.household_id, 0) FROM persons p "
+    "coalesce(p.household_id, 0), p.ethnic, p.political, p.moved_in, "       \
+    "p.moved_out, (SELECT b.name FROM households h JOIN buildings b ON "      \
+    "b.id = h.building_id WHERE h.id = p.household_id), (SELECT h.unit_no "   \
+    "FROM households h WHERE h.id = p.household_id), (SELECT h.room FROM "    \
+    "households h WHERE h.id = p.household_id) FROM persons p "
 
 /* Rows whose node_code lies under the node bound to ?N. */
 #define UNDER(n) "node_code >= ?" #n " AND node_code < ?" #n " || ':'"
@@ -1839,6 +1843,13 @@ read_person_row_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
     p->tags = col_text(a, st, 8);
     p->relation = col_text(a, st, 9);
     p->household_id = sqlite3_column_int64(st, 10);
+    p->ethnic = col_text(a, st, 11);
+    p->political = col_text(a, st, 12);
+    p->moved_in = col_text(a, st, 13);
+    p->moved_out = col_text(a, st, 14);
+    p->building = col_text(a, st, 15);
+    p->unit_no = sqlite3_column_int(st, 16);
+    p->room = col_text(a, st, 17);
 }
 
 static int
@@ -2144,7 +2155,7 @@ static const struct {
     [STORE_KIND_BUILDING] = {"buildings",
         "(SELECT count(*) FROM households h WHERE h.building_id = t.id)",
         "NULL", "(instr(t.name, ?5) > 0 OR instr(t.address, ?5) > 0)",
-        "NULL", "NULL"},
+        "t.kind", "NULL"},
     [STORE_KIND_HOUSEHOLD] = {"households",
         "(SELECT count(*) FROM persons p WHERE p.household_id = t.id)",
         "(SELECT b.name FROM buildings b WHERE b.id = t.building_id)",

@@ -64,6 +64,20 @@ class Records(unittest.TestCase):
         self.assertEqual((r.status, error_of(r)["field"]), (409, "room"))
         got = self.c.request("GET", "/api/v1/buildings/%d" % b["id"]).json()
         self.assertEqual([x["room"] for x in got["households"]], ["101"])
+        # A building's households without naming the node; a room without
+        # a unit is as unique as one with.
+        items = self.c.request("GET", "/api/v1/households?building=%d"
+                               % b["id"]).json()["items"]
+        self.assertEqual([x["id"] for x in items], [h["id"]])
+        self.post("/api/v1/households", {"building_id": b["id"],
+                                         "room": "门面1"})
+        r = self.c.request("POST", "/api/v1/households", json_body={
+            "building_id": b["id"], "room": "门面1"})
+        self.assertEqual((r.status, error_of(r)["field"]), (409, "room"))
+        kinds = {x["kind"] for x in self.c.request(
+            "GET", "/api/v1/buildings?node=%s&kind=residential"
+            % COMMUNITY).json()["items"]}
+        self.assertEqual(kinds, {"residential"})
         hist = self.c.request("GET", "/api/v1/buildings/%d/history"
                               % b["id"]).json()["items"]
         self.assertEqual([x["action"] for x in hist], ["update", "create"])
@@ -227,10 +241,19 @@ class Records(unittest.TestCase):
         got = self.c.request("GET", "/api/v1/party-orgs/%d"
                              % branch["id"]).json()
         self.assertEqual([x["person_id"] for x in got["members"]], [pid])
+        # A newer branch takes the older group: the tree still lists
+        # parents before children.
+        branch2 = self.post("/api/v1/party-orgs", {
+            "node_code": GRID, "kind": "branch", "name": "第二党支部",
+            "parent_id": committee["id"]})
+        moved = self.put("/api/v1/party-orgs/%d" % group["id"], {
+            "version": group["version"], "parent_id": branch2["id"]})
+        self.assertEqual(moved["parent_id"], branch2["id"])
         tree = self.c.request("GET", "/api/v1/party-orgs?node=%s"
                               % COMMUNITY).json()["items"]
         ids = [x["id"] for x in tree]
-        self.assertLess(ids.index(committee["id"]), ids.index(group["id"]))
+        self.assertLess(ids.index(committee["id"]), ids.index(branch["id"]))
+        self.assertLess(ids.index(branch2["id"]), ids.index(group["id"]))
         ov = self.c.request("GET", "/api/v1/nodes/%s/overview"
                             % COMMUNITY).json()
         self.assertEqual(ov["node"]["code"], COMMUNITY)

@@ -35,6 +35,10 @@ DROP TABLE node_history;
 DROP TABLE person_history;
 
 CREATE INDEX buildings_name ON buildings(node_code, name);
+-- One household per room of a unit, also where the building has no units
+-- (the table's own UNIQUE lets NULL units repeat).
+CREATE UNIQUE INDEX households_room
+    ON households(building_id, coalesce(unit_no, 0), room);
 
 ALTER TABLE organisations ADD COLUMN lon REAL;
 ALTER TABLE organisations ADD COLUMN lat REAL;
