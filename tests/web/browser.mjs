@@ -30,9 +30,12 @@ const CHROMIUM_ARGS = [
 const TIMEOUT_MS = 15000
 
 // Chromium logs every non-2xx fetch as a console error; a test lists the
-// API paths whose 401 is part of the contract (e.g. GET /me before login).
+// API paths whose 401 is part of the contract (e.g. GET /me before login),
+// and b.expectFailure(status, pathRegExp) allows a refusal the test itself
+// provokes (a 409 for a duplicate, a 400 for an overlapping boundary).
 export async function launch({ expected401 = [] } = {}) {
     const expected = new Set(expected401)
+    const expectedFailures = []
     const consoleErrors = []
     mkdirSync(ARTIFACTS, { recursive: true })
     const userDataDir = mkdtempSync(join(tmpdir(), 'gridgov-chromium-'))
@@ -50,8 +53,14 @@ export async function launch({ expected401 = [] } = {}) {
         return /status of 401/.test(msg.text()) && Boolean(url) &&
             expected.has(new URL(url).pathname)
     }
+    const isExpectedFailure = (msg) => {
+        const { url } = msg.location()
+        const status = /status of (\d+)/.exec(msg.text())
+        return Boolean(url && status) && expectedFailures.some((f) =>
+            f.status === Number(status[1]) && f.path.test(new URL(url).pathname))
+    }
     page.on('console', (msg) => {
-        if (msg.type() === 'error' && !isExpected401(msg))
+        if (msg.type() === 'error' && !isExpected401(msg) && !isExpectedFailure(msg))
             consoleErrors.push(`console: ${msg.text()} (${msg.location().url})`)
     })
     page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`))
@@ -59,6 +68,11 @@ export async function launch({ expected401 = [] } = {}) {
     return {
         context,
         page,
+        // From now on, a failed request with this status to a path matching
+        // `path` (a RegExp on the URL's pathname) is not a console error.
+        expectFailure(status, path) {
+            expectedFailures.push({ status, path })
+        },
         // Fails the current test if the page logged an error since the last call.
         assertNoConsoleErrors() {
             const found = consoleErrors.splice(0)

@@ -9,9 +9,12 @@
 //              absent; the server decides who holds it, so entries for
 //              accounts and audit follow it rather than role names
 //   component  lazy view loader (one chunk per view)
+//   group      id of the sub-menu it sits in (title "menuGroups.<id>"), or
+//              absent for a top-level item; a group's entries are adjacent
 import {
-    Bell, Coffee, DataBoard, Document, Grid, HomeFilled, Key, Setting,
-    Tickets, UserFilled,
+    Avatar, Bell, Coffee, DataBoard, Document, Flag, Grid, HomeFilled, Key,
+    MapLocation, OfficeBuilding, Setting, Shop, Tickets, UploadFilled,
+    UserFilled,
 } from '@element-plus/icons-vue'
 
 // Role groups, named after who they are (see DESIGN.md on scope).
@@ -41,13 +44,78 @@ export const MENU = [
         roles: ['grid_chief', ...COMMUNITY_STAFF, ...COMMAND],
         component: PlaceholderView,
     },
+    // 网格与档案: the hierarchy and the registry ("活档案"), for whoever
+    // holds registry.read; the screens hide their write buttons from those
+    // without registry.write.
     {
-        path: 'registry',
-        name: 'registry',
-        titleKey: 'menu.registry',
+        path: 'registry/nodes',
+        name: 'nodes',
+        titleKey: 'menu.nodes',
         icon: Grid,
-        roles: [...GRID_STAFF, ...COMMUNITY_STAFF, ...COMMAND],
-        component: PlaceholderView,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/NodesView.vue'),
+    },
+    {
+        path: 'registry/persons',
+        name: 'persons',
+        titleKey: 'menu.persons',
+        icon: Avatar,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/PersonsView.vue'),
+    },
+    {
+        path: 'registry/buildings',
+        name: 'buildings',
+        titleKey: 'menu.buildings',
+        icon: OfficeBuilding,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/BuildingsView.vue'),
+    },
+    {
+        path: 'registry/organisations',
+        name: 'organisations',
+        titleKey: 'menu.organisations',
+        icon: Shop,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/OrganisationsView.vue'),
+    },
+    {
+        path: 'registry/party',
+        name: 'party',
+        titleKey: 'menu.party',
+        icon: Flag,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/PartyView.vue'),
+    },
+    {
+        path: 'registry/map',
+        name: 'map',
+        titleKey: 'menu.map',
+        icon: MapLocation,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/MapView.vue'),
+    },
+    {
+        path: 'registry/imports',
+        name: 'imports',
+        titleKey: 'menu.imports',
+        icon: UploadFilled,
+        roles: null,
+        capability: 'registry.read',
+        group: 'registry',
+        component: () => import('./views/registry/ImportsView.vue'),
     },
     {
         path: 'cases',
@@ -122,4 +190,22 @@ export function allows(auth, item) {
 // Menu entries the given auth store's user may open.
 export function menuFor(auth) {
     return MENU.filter((item) => allows(auth, item))
+}
+
+// The same, with each group's entries folded into one sub-menu entry
+// { group, items } in the place of its first entry.
+export function menuTreeFor(auth) {
+    const out = []
+    for (const item of menuFor(auth)) {
+        if (!item.group) {
+            out.push(item)
+            continue
+        }
+        const last = out[out.length - 1]
+        if (last && last.group === item.group && last.items)
+            last.items.push(item)
+        else
+            out.push({ group: item.group, icon: item.icon, items: [item] })
+    }
+    return out
 }

@@ -48,6 +48,7 @@ const routes = [
                     titleKey: item.titleKey,
                     roles: item.roles,
                     capability: item.capability,
+                    group: item.group,
                 },
             })),
             {
