@@ -112,8 +112,23 @@ api_persons_list(struct http_req *req, struct http_resp *resp,
     return 0;
 }
 
+/* The special-population tags a person may carry (person_tags). */
+static json_t *
+configured_tags(const struct gg_config *cfg)
+{
+    json_t *list = json_array();
+    for (const char *p = cfg->person_tags; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n)
+            json_array_append_new(list, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    return list;
+}
+
 /* GET /persons/stats?node=CODE: 200 {"total", "by_tag":[{tag,count}],
- * "by_child":[{code,name,count}]} within my scope; 400 a bad node. */
+ * "by_child":[{code,name,count}], "tags":[tag]} within my scope (tags:
+ * every tag a person may carry); 400 a bad node. */
 int
 api_persons_stats(struct http_req *req, struct http_resp *resp,
                   struct gg_err *err)
@@ -162,8 +177,9 @@ api_persons_stats(struct http_req *req, struct http_resp *resp,
                                 (json_int_t)children[i].count));
     }
     http_resp_json(resp, 200,
-                   json_pack("{s:I,s:o,s:o}", "total", (json_int_t)total,
-                             "by_tag", by_tag, "by_child", by_child));
+                   json_pack("{s:I,s:o,s:o,s:o}", "total", (json_int_t)total,
+                             "by_tag", by_tag, "by_child", by_child, "tags",
+                             configured_tags(api_thread(req)->app->cfg)));
     return 0;
 }
 

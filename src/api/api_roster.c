@@ -27,13 +27,14 @@ roster_entry_json(const struct store_roster *r)
     json_t *hh = json_array();
     for (size_t i = 0; i < r->n_households; i++)
         json_array_append_new(hh, json_integer(r->households[i]));
-    return json_pack("{s:I,s:s,s:I,s:s?,s:s,s:s?,s:o,s:o,s:o,s:o}", "id",
-                     (json_int_t)r->id, "node_code", r->node_code,
+    return json_pack("{s:I,s:s,s:I,s:s?,s:s,s:s?,s:o,s:s?,s:o,s:o,s:o}",
+                     "id", (json_int_t)r->id, "node_code", r->node_code,
                      "person_id", (json_int_t)r->person_id, "name", r->name,
                      "post", r->post, "work_phone", r->work_phone,
                      "building_id",
                      r->building_id ? json_integer(r->building_id)
                                     : json_null(),
+                     "building_name", r->building_name,
                      "unit_no",
                      r->unit_no ? json_integer(r->unit_no) : json_null(),
                      "households", hh, "since", api_time_json(r->since));
@@ -205,7 +206,8 @@ api_roster_care_card(struct http_req *req, struct http_resp *resp,
 }
 
 /* GET /nodes/{code}/overview: 200 {node, ancestors, children, party_orgs,
- * roster, counts} — the governance tree and the party tree of one node in
+ * roster, counts, chief: {id, name} or null} — the governance tree and
+ * the party tree of one node in
  * one answer (多网合一); 404 outside my scope. */
 int
 api_nodes_overview(struct http_req *req, struct http_resp *resp,
@@ -216,6 +218,8 @@ api_nodes_overview(struct http_req *req, struct http_resp *resp,
     struct store_node *node = NULL, *kids;
     struct store_record *orgs;
     json_t *ancestors, *children, *party, *roster = NULL;
+    json_t *chief_json = json_null();
+    struct store_person_row *chief;
     int64_t counts[5];
     size_t n_kids, n_orgs;
     int rc = path_node(req, &node, err);
@@ -250,10 +254,15 @@ api_nodes_overview(struct http_req *req, struct http_resp *resp,
     party = json_array();
     for (size_t i = 0; i < n_orgs; i++)
         json_array_append_new(party, registry_json(pk, &orgs[i]));
+    if (node->chief_person_id &&
+        !store_person_get(api_store(req), &api_who(req)->scope,
+                          node->chief_person_id, req->arena, &chief, NULL))
+        chief_json = json_pack("{s:I,s:s}", "id",
+                               (json_int_t)chief->id, "name", chief->name);
     http_resp_json(
         resp, 200,
-        json_pack("{s:o,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I}}", "node",
-                  api_node_json(node), "ancestors", ancestors, "children",
+        json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I}}", "node",
+                  api_node_json(node), "chief", chief_json, "ancestors", ancestors, "children",
                   children, "party_orgs", party, "roster", roster, "counts",
                   "persons", (json_int_t)counts[0], "buildings",
                   (json_int_t)counts[1], "households", (json_int_t)counts[2],

@@ -335,6 +335,7 @@ struct store_roster {
     size_t n_households;
     int64_t since;
     const char *name;       /* reads */
+    const char *building_name; /* reads */
 };
 
 /* A node's boundary (GeoJSON text, see domain/geo.h). */

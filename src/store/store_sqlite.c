@@ -315,12 +315,14 @@
     SQL(ROSTER_DELETE, "DELETE FROM roster WHERE id = ?2 AND "                \
                        IN_SCOPE("node_code", 1) " RETURNING id, node_code, "  \
                        "person_id, post, work_phone, coalesce(building_id, "  \
-                       "0), coalesce(unit_no, 0), since, NULL, NULL")         \
+                       "0), coalesce(unit_no, 0), since, NULL, NULL, NULL")   \
     SQL(ROSTER_LIST, "SELECT r.id, r.node_code, r.person_id, r.post, "        \
                      "r.work_phone, coalesce(r.building_id, 0), "             \
                      "coalesce(r.unit_no, 0), r.since, p.name, (SELECT "      \
                      "group_concat(household_id) FROM roster_households h "   \
-                     "WHERE h.roster_id = r.id) FROM roster r JOIN persons p " \
+                     "WHERE h.roster_id = r.id), (SELECT name FROM "          \
+                     "buildings WHERE id = r.building_id) FROM roster r "     \
+                     "JOIN persons p "                                         \
                      "ON p.id = r.person_id WHERE r.node_code = ?1 ORDER BY " \
                      "r.id LIMIT 1000")                                       \
     SQL(GEOMETRY_BUMP, "UPDATE geometry_seq SET seq = seq + 1 WHERE id = 1 "  \
@@ -2589,6 +2591,7 @@ read_roster_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
     }
     r->households = ids;
     r->n_households = n;
+    r->building_name = col_text(a, st, 10);
 }
 
 static int

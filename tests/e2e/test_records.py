@@ -260,6 +260,10 @@ class Records(unittest.TestCase):
         self.assertEqual(len(ov["children"]), 6)
         self.assertIn(branch["id"], [x["id"] for x in ov["party_orgs"]])
         self.assertEqual([a["code"] for a in ov["ancestors"]], ["370902001"])
+        self.assertIn("chief", ov)  # {id, name} once a chief is named
+        stats = self.c.request("GET", "/api/v1/persons/stats?node=%s"
+                               % COMMUNITY).json()
+        self.assertIn("独居", stats["tags"])
         self.assertGreater(ov["counts"]["persons"], 0)
         r = self.c.request("DELETE", "/api/v1/party-orgs/%d/members/%d"
                            % (branch["id"], pid))
@@ -308,6 +312,11 @@ class Records(unittest.TestCase):
             self.assertEqual(error_of(r)["field"], field, body)
         self.post("/api/v1/nodes/%s/roster" % GRID, {
             "person_id": pid, "post": "police", "work_phone": "110"})
+        bname = self.con.execute("select name from buildings where id = ?",
+                                 (bid,)).fetchone()[0]
+        chief = self.post("/api/v1/nodes/%s/roster" % GRID, {
+            "person_id": pid, "post": "building_chief", "building_id": bid})
+        self.assertEqual(chief["building_name"], bname)
         card = self.c.request("GET", "/api/v1/nodes/%s/care-card"
                               % GRID).json()
         self.assertEqual(card["contacts"][0]["post"], "grid_chief")
