@@ -65,6 +65,7 @@ api_ctx(struct http_req *req, struct account_ctx *ctx)
     const struct api_app *app = api_thread(req)->app;
     const char *ua = http_header(req, "User-Agent");
 
+    memset(ctx, 0, sizeof(*ctx));
     ctx->s = api_store(req);
     ctx->keys = app->keys;
     ctx->pol = &app->policy;
