@@ -40,30 +40,10 @@ static const char ethnic[] =
 /* The code of a cell written as a code or a label; the cell itself when
  * it is neither (the record's own check then names the field). */
 static const char *
-code_of(const char *list, const char *cell, struct gg_arena *a)
+code_or_null(const char *list, const char *cell, struct gg_arena *a)
 {
-    size_t len = strlen(cell);
-    for (const char *p = list; *p;) {
-        size_t item = strcspn(p, ","), code = strcspn(p, ":");
-        if ((code == len && !strncmp(p, cell, len)) ||
-            (item - code - 1 == len && !strncmp(p + code + 1, cell, len)))
-            return gg_arena_strndup(a, p, code);
-        p += item + (p[item] == ',');
-    }
-    return cell;
-}
-
-static const char *
-label_of(const char *list, const char *code, struct gg_arena *a)
-{
-    size_t len = code ? strlen(code) : 0;
-    for (const char *p = list; code && *p;) {
-        size_t item = strcspn(p, ","), c = strcspn(p, ":");
-        if (c == len && !strncmp(p, code, len))
-            return gg_arena_strndup(a, p + c + 1, item - c - 1);
-        p += item + (p[item] == ',');
-    }
-    return code;
+    const char *code = cell ? registry_choice_code(list, cell, a) : NULL;
+    return code ? code : cell;
 }
 
 /* Splits a tags cell: 高龄、独居 / 高龄;独居 / 高龄,独居 / 高龄 独居. */
@@ -114,6 +94,7 @@ enum col_id {
     COL_P_MOVED_IN,
     COL_P_MOVED_OUT,
     COL_P_TAGS,
+    COL__COUNT
 };
 
 struct column {
@@ -192,30 +173,31 @@ header_is(const struct column *c, const char *cell)
            (c->alias && !strcmp(cell, c->alias));
 }
 
-/* Maps each header cell to a column; map[i] = -1 for an empty header. */
+/* Finds each column's cell in the header: at[c] = its index, or -1 when
+ * the file has no such column. An unknown header is an error. */
 static int
 read_header(const struct column *cols, size_t n_cols,
-            const char *const *cells, size_t n, int *map, struct gg_err *err)
+            const char *const *cells, size_t n, int *at, struct gg_err *err)
 {
-    int seen[64] = {0};
-
+    for (size_t c = 0; c < n_cols; c++)
+        at[c] = -1;
     for (size_t i = 0; i < n; i++) {
         const char *h = cells[i];
+        size_t c = 0;
         while (*h == ' ')
             h++;
-        map[i] = -1;
         if (!*h)
             continue;
-        for (size_t c = 0; c < n_cols && map[i] < 0; c++)
-            if (header_is(&cols[c], h))
-                map[i] = (int)c;
-        if (map[i] < 0)
+        while (c < n_cols && !header_is(&cols[c], h))
+            c++;
+        if (c == n_cols)
             return gg_failf(err, GG_EINVAL, "file", MSG_IMPORT_COLUMN,
                             "%.60s", h);
-        seen[map[i]] = 1;
+        if (at[c] < 0) /* a repeated column: the first one counts */
+            at[c] = (int)i;
     }
     for (size_t c = 0; c < n_cols; c++)
-        if (cols[c].required && !seen[c])
+        if (cols[c].required && at[c] < 0)
             return gg_failf(err, GG_EINVAL, "file", MSG_IMPORT_MISSING, "%s",
                             cols[c].zh);
     return 0;
@@ -229,7 +211,7 @@ struct importer {
     const struct import_opts *o;
     const struct column *cols;
     size_t n_cols;
-    int map[GG_SHEET_MAX_COLS];
+    int at[GG_SHEET_MAX_COLS]; /* the cell of each column, or -1 */
     struct gg_arena *row;   /* reset after every row */
     /* Nodes found live in scope: rows use a handful, over and over. */
     char node_ok[NODE_CACHE][32];
@@ -243,18 +225,18 @@ struct importer {
 static const char *
 cell(struct importer *im, const char *const *cells, size_t n, size_t c)
 {
-    for (size_t i = 0; i < n; i++)
-        if (im->map[i] == (int)c) {
-            const char *v = cells[i];
-            size_t len;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            len = strlen(v);
-            while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-                len--;
-            return len ? gg_arena_strndup(im->row, v, len) : NULL;
-        }
-    return NULL;
+    const char *v;
+    size_t len;
+
+    if (im->at[c] < 0 || (size_t)im->at[c] >= n)
+        return NULL; /* a short row: the cell is empty */
+    v = cells[im->at[c]];
+    while (*v == ' ' || *v == '\t')
+        v++;
+    len = strlen(v);
+    while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+        len--;
+    return len ? gg_arena_strndup(im->row, v, len) : NULL;
 }
 
 static const char *
@@ -352,36 +334,36 @@ person_row(struct importer *im, const char *const *cells, size_t n,
            struct gg_err *err)
 {
     struct person_input in = {0};
-    const char *v[GG_ARRAY_LEN(person_columns)];
+    const char *v[COL__COUNT] = {0}; /* by column id */
     const char *tags[TAGS_MAX];
     int64_t id;
     int rc;
 
     for (size_t c = 0; c < GG_ARRAY_LEN(person_columns); c++)
-        v[c] = cell(im, cells, n, c);
-    in.name = v[0];
-    in.id_no = v[1] ? v[1] : "";
-    in.sex = v[2] ? code_of(sexes, v[2], im->row) : NULL;
-    in.birth_date = v[3];
-    in.ethnic = v[4] ? code_of(ethnic, v[4], im->row) : NULL;
-    in.political = v[5] ? code_of(political, v[5], im->row) : NULL;
-    in.phone = v[6] ? v[6] : "";
-    in.residence = v[7] ? code_of(residences, v[7], im->row) : NULL;
-    in.relation = v[12] ? code_of(relations, v[12], im->row) : NULL;
-    in.moved_in = v[13];
-    in.moved_out = v[14];
-    rc = row_node(im, v[8], &in.node_code, err);
-    if (!rc && v[9]) {
+        v[person_columns[c].id] = cell(im, cells, n, c);
+    in.name = v[COL_P_NAME];
+    in.id_no = v[COL_P_ID_NO] ? v[COL_P_ID_NO] : "";
+    in.sex = code_or_null(sexes, v[COL_P_SEX], im->row);
+    in.birth_date = v[COL_P_BIRTH];
+    in.ethnic = code_or_null(ethnic, v[COL_P_ETHNIC], im->row);
+    in.political = code_or_null(political, v[COL_P_POLITICAL], im->row);
+    in.phone = v[COL_P_PHONE] ? v[COL_P_PHONE] : "";
+    in.residence = code_or_null(residences, v[COL_P_RESIDENCE], im->row);
+    in.relation = code_or_null(relations, v[COL_P_RELATION], im->row);
+    in.moved_in = v[COL_P_MOVED_IN];
+    in.moved_out = v[COL_P_MOVED_OUT];
+    rc = row_node(im, v[COL_NODE], &in.node_code, err);
+    if (!rc && v[COL_BUILDING]) {
         const char *hnode;
-        rc = household_of(im, in.node_code, v[9], v[10], v[11],
-                          &in.household_id, &hnode, err);
+        rc = household_of(im, in.node_code, v[COL_BUILDING], v[COL_UNIT],
+                          v[COL_ROOM], &in.household_id, &hnode, err);
         if (!rc)
             in.node_code = hnode; /* a person lives where the household is */
-    } else if (!rc && (v[10] || v[11])) {
+    } else if (!rc && (v[COL_UNIT] || v[COL_ROOM])) {
         rc = gg_fail(err, GG_EINVAL, "building", MSG_FIELD_REQUIRED);
     }
-    if (!rc && v[15]) {
-        in.n_tags = split_tags(v[15], im->row, tags, TAGS_MAX);
+    if (!rc && v[COL_P_TAGS]) {
+        in.n_tags = split_tags(v[COL_P_TAGS], im->row, tags, TAGS_MAX);
         in.tags = tags;
     }
     if (!rc) {
@@ -583,7 +565,7 @@ import_run(const struct account_ctx *ctx, const struct account_who *who,
                                              im.n_cols * sizeof(*keep));
         memcpy(keep, im.cols, im.n_cols * sizeof(*keep));
         im.cols = keep;
-        rc = read_header(im.cols, im.n_cols, cells, n, im.map, err);
+        rc = read_header(im.cols, im.n_cols, cells, n, im.at, err);
     }
     gg_arena_reset(im.row);
     row_ctx.in_tx = 1;
@@ -673,15 +655,16 @@ export_persons(const struct account_ctx *ctx, const struct account_who *who,
         for (size_t i = 0; !rc && i < n; i++) {
             const struct store_person_row *p = &list[i];
             struct gg_arena *a = ctx->a;
+#define LABEL(list, code) registry_choice_label(list, code, a)
             const char *row[GG_ARRAY_LEN(person_columns)] = {
-                p->name, p->id_no_mask, label_of(sexes, p->sex, a),
-                p->birth_date, label_of(ethnic, p->ethnic, a),
-                label_of(political, p->political, a), p->phone_mask,
-                label_of(residences, p->residence, a), p->node_code,
+                p->name, p->id_no_mask, LABEL(sexes, p->sex), p->birth_date,
+                LABEL(ethnic, p->ethnic), LABEL(political, p->political),
+                p->phone_mask, LABEL(residences, p->residence), p->node_code,
                 p->building,
                 p->unit_no ? gg_arena_printf(a, "%d", p->unit_no) : NULL,
-                p->room, label_of(relations, p->relation, a), p->moved_in,
+                p->room, LABEL(relations, p->relation), p->moved_in,
                 p->moved_out, p->tags};
+#undef LABEL
             rc = gg_xlsx_row(x, row, GG_ARRAY_LEN(row), err);
         }
         *rows += (int64_t)n;

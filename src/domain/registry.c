@@ -90,10 +90,9 @@ registry_kind_of(enum store_kind kind)
 
 /* ---- one field ---- */
 
-/* The code of a choice given as its code or its Chinese label, copied
- * into a; NULL when it is neither. */
-static const char *
-choice_code(const char *choices, const char *text, struct gg_arena *a)
+const char *
+registry_choice_code(const char *choices, const char *text,
+                     struct gg_arena *a)
 {
     size_t len = strlen(text);
 
@@ -104,11 +103,24 @@ choice_code(const char *choices, const char *text, struct gg_arena *a)
         if ((code == len && !strncmp(p, text, len)) ||
             (label_len == len && !strncmp(label, text, len)))
             return gg_arena_strndup(a, p, code);
-        p += item;
-        if (*p == ',')
-            p++;
+        p += item + (p[item] == ',');
     }
     return NULL;
+}
+
+const char *
+registry_choice_label(const char *choices, const char *code,
+                      struct gg_arena *a)
+{
+    size_t len = code ? strlen(code) : 0;
+
+    for (const char *p = choices; code && *p;) {
+        size_t item = strcspn(p, ","), c = strcspn(p, ":");
+        if (c == len && !strncmp(p, code, len))
+            return gg_arena_strndup(a, p + c + 1, item - c - 1);
+        p += item + (p[item] == ',');
+    }
+    return code;
 }
 
 /* The codes a choice allows, for the error message. */
@@ -188,7 +200,7 @@ registry_set(const struct reg_field *f, const char *text, struct gg_arena *a,
         v->s = text;
         return 0;
     case REG_CHOICE:
-        v->s = choice_code(f->choices, text, a);
+        v->s = registry_choice_code(f->choices, text, a);
         if (!v->s)
             return gg_failf(err, GG_EINVAL, f->name, MSG_FIELD_CHOICE, "%s",
                             choice_list(f->choices, a));
@@ -322,17 +334,8 @@ registry_text(const struct reg_field *f, const struct store_record *r,
     case REG_LON:
     case REG_LAT:
         return gg_arena_printf(a, "%.7f", v->r);
-    case REG_CHOICE: {
-        /* Exports speak Chinese: the label of the code. */
-        size_t len = strlen(v->s);
-        for (const char *p = f->choices; *p;) {
-            size_t item = strcspn(p, ","), code = strcspn(p, ":");
-            if (code == len && !strncmp(p, v->s, len))
-                return gg_arena_strndup(a, p + code + 1, item - code - 1);
-            p += item + (p[item] == ',');
-        }
-        return v->s;
-    }
+    case REG_CHOICE: /* exports speak Chinese: the label of the code */
+        return registry_choice_label(f->choices, v->s, a);
     default:
         return v->s;
     }

@@ -56,6 +56,14 @@ struct reg_kind {
 const struct reg_kind *registry_kind(const char *name);
 const struct reg_kind *registry_kind_of(enum store_kind kind);
 
+/* Choice lists are "code:中文,...". The code of text given as a code or a
+ * label (NULL when it is neither), and the label of a code (the code itself
+ * when it has none); both in a. */
+const char *registry_choice_code(const char *choices, const char *text,
+                                 struct gg_arena *a);
+const char *registry_choice_label(const char *choices, const char *code,
+                                  struct gg_arena *a);
+
 /* Sets one field from text (an import cell or a JSON scalar as text;
  * NULL or "" clears it). GG_EINVAL names field->name. */
 int registry_set(const struct reg_field *f, const char *text,

@@ -472,6 +472,22 @@ sq_change(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
     return rc;
 }
 
+/* Steps to the one row a statement is after: 0 with the statement on it
+ * (read the columns, then reset), GG_ENOTFOUND (field) when there is none,
+ * or the failure. */
+static int
+sq_row(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
+       const char *field, struct gg_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return gg_fail(err, GG_ENOTFOUND, field, MSG_NOT_FOUND);
+    return sq_fail(sq, rc, what, err);
+}
+
 #define STMT_OR_FAIL(sq, st, id)                                              \
     sqlite3_stmt *st = sq_stmt(sq, id, err);                                  \
     if (!st)                                                                  \
@@ -808,15 +824,10 @@ sq_node_get(struct store *s, const struct store_scope *scope, const char *code,
         return GG_ESTORE;
     bind_text(st, 1, code);
     bind_text(st, 2, scope_json(a, scope));
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = sq_row(sq, st, "node_get", "code", err);
+    if (!rc) {
         *out = gg_arena_alloc(a, sizeof(**out));
         read_node(a, st, *out);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "code", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, "node_get", err);
     }
     sqlite3_reset(st);
     return rc;
@@ -956,17 +967,12 @@ sq_one(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
        void (*read)(struct gg_arena *, sqlite3_stmt *, void *), void **out,
        struct gg_err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = sq_row(sq, st, what, "", err);
 
     *out = NULL;
-    if (rc == SQLITE_ROW) {
+    if (!rc) {
         *out = gg_arena_alloc(a, size);
         read(a, st, *out);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, what, err);
     }
     sqlite3_reset(st);
     return rc;
@@ -1327,15 +1333,9 @@ sq_household_node(struct store *s, const struct store_scope *scope,
     *node = NULL;
     bind_text(st, 1, scope_json(a, scope));
     sqlite3_bind_int64(st, 2, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = sq_row(sq, st, "household_node", "household_id", err);
+    if (!rc)
         *node = col_text(a, st, 0);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "household_id", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, "household_node", err);
-    }
     sqlite3_reset(st);
     return rc;
 }
@@ -1965,15 +1965,10 @@ sq_person_sealed(struct store *s, const struct store_scope *scope, int64_t id,
 
     bind_text(st, 1, scope_json(a, scope));
     sqlite3_bind_int64(st, 2, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = sq_row(sq, st, "person_sealed", "id", err);
+    if (!rc) {
         *id_no = col_blob(a, st, 0);
         *phone = col_blob(a, st, 1);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "id", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, "person_sealed", err);
     }
     sqlite3_reset(st);
     return rc;
@@ -2356,16 +2351,11 @@ sq_record_get(struct store *s, enum store_kind kind,
         return GG_ESTORE;
     bind_text(st, 1, scope_json(a, scope));
     sqlite3_bind_int64(st, 2, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = sq_row(sq, st, record_op_name[ROP_GET], "", err);
+    if (!rc) {
         *out = gg_arena_alloc(a, sizeof(**out));
         memset(*out, 0, sizeof(**out));
         read_record(a, st, kind, *out);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
-    } else {
-        rc = sq_fail(sq, rc, record_op_name[ROP_GET], err);
     }
     sqlite3_reset(st);
     return rc;
@@ -2424,12 +2414,10 @@ sq_building_find(struct store *s, const char *node, const char *name,
 
     bind_text(st, 1, node);
     bind_text(st, 2, name);
-    rc = sqlite3_step(st);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    rc = sq_row(sq, st, "building_find", "", err);
+    *id = rc ? 0 : sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
-    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "building_find", err);
+    return rc;
 }
 
 static int
@@ -2445,13 +2433,11 @@ sq_household_find(struct store *s, int64_t building_id, int unit_no,
     if (unit_no)
         sqlite3_bind_int(st, 2, unit_no);
     bind_text(st, 3, room);
-    rc = sqlite3_step(st);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    *node = rc == SQLITE_ROW ? col_text(a, st, 1) : NULL;
+    rc = sq_row(sq, st, "household_find", "", err);
+    *id = rc ? 0 : sqlite3_column_int64(st, 0);
+    *node = rc ? NULL : col_text(a, st, 1);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return gg_fail(err, GG_ENOTFOUND, "", MSG_NOT_FOUND);
-    return rc == SQLITE_ROW ? 0 : sq_fail(sq, rc, "household_find", err);
+    return rc;
 }
 
 static int
