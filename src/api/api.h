@@ -30,6 +30,8 @@ enum api_perm {
 #define API_PERM_CAP_FIRST API_PERM_REGISTRY_READ
 
 struct import_runner;
+struct api_writer;
+struct api_events;
 
 struct api_app {
     const struct gg_config *cfg;
@@ -38,6 +40,8 @@ struct api_app {
     int64_t started_at;
     struct http_app http;
     struct import_runner *imports; /* the import jobs' thread */
+    struct api_writer *writer;     /* case writes, sweep (api_writer.c) */
+    struct api_events *events;     /* live event streams (api_events.c) */
 };
 
 struct api_thread {

@@ -8,6 +8,7 @@
 #include "core/gg_parse.h"
 #include "core/gg_time.h"
 #include "api/api.h"
+#include "api/api_cases.h"
 #include "domain/locate.h"
 #include "domain/apikey.h"
 
@@ -422,6 +423,8 @@ void
 api_app_start(struct api_app *app)
 {
     app->imports = api_imports_start(app);
+    app->events = api_events_new(app->cfg->notify_channel);
+    app->writer = api_writer_start(app);
 }
 
 void
@@ -429,4 +432,8 @@ api_app_stop(struct api_app *app)
 {
     api_imports_stop(app->imports);
     app->imports = NULL;
+    api_writer_stop(app->writer);
+    app->writer = NULL;
+    api_events_free(app->events);
+    app->events = NULL;
 }

@@ -56,6 +56,22 @@ gg_date_ymd(const char *v)
     return y * 10000 + m * 100 + d;
 }
 
+int32_t
+gg_ymd_days(int ymd)
+{
+    /* Howard Hinnant's days_from_civil: years start on 1 March so the
+     * leap day comes last; eras of 400 years repeat exactly. */
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    int era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
 int
 gg_today_ymd(int64_t now_s)
 {

@@ -15,6 +15,9 @@ void gg_time_iso(int64_t ms, char out[GG_ISO_LEN]);
 /* A calendar date "YYYY-MM-DD" (exactly) as the number YYYYMMDD, or -1
  * when it is not one (wrong form, 2026-02-30, years before 1800). */
 int gg_date_ymd(const char *v);
+/* The day number (days since 1970-01-01, proleptic Gregorian) of a date
+ * YYYYMMDD as gg_date_ymd returns it; negative before 1970. */
+int32_t gg_ymd_days(int ymd);
 /* Today (UTC) at unix time now, as YYYYMMDD. */
 int gg_today_ymd(int64_t now_s);
 

@@ -193,6 +193,13 @@ scope_build(const struct store_role *r, size_t n, unsigned caps_wanted,
     out->n = count;
 }
 
+unsigned
+role_caps(const char *role)
+{
+    enum role_id id;
+    return role_parse(role, &id) ? 0 : role_table[id].caps;
+}
+
 void
 account_scope_for(const struct account_who *who, enum capability c,
                   struct gg_arena *a, struct store_scope *out)

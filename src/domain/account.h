@@ -107,6 +107,8 @@ const char *role_name(enum role_id id);
 int role_parse(const char *name, enum role_id *out)
     __attribute__((warn_unused_result));
 const char *capability_name(enum capability c);
+/* The capabilities (1 << CAP_*) of a role by name; 0 if unknown. */
+unsigned role_caps(const char *role);
 /* The nodes reached by the roles that grant capability c. */
 void account_scope_for(const struct account_who *who, enum capability c,
                        struct gg_arena *a, struct store_scope *out);

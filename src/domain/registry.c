@@ -2,6 +2,7 @@
 #include "core/gg_log.h"
 #include "core/gg_parse.h"
 #include "core/gg_time.h"
+#include "domain/case.h"
 #include "domain/creditcode.h"
 #include "domain/geo.h"
 #include "domain/locate.h"
@@ -60,6 +61,26 @@ static const struct reg_field party_org_fields[] = {
     {STORE_F_PARTY_ORG_name, "name", "名称", REG_TEXT, 1, 1, 100, NULL},
 };
 
+/* District departments (区级部门) that cases are dispatched or summoned to. */
+static const struct reg_field department_fields[] = {
+    {STORE_F_DEPARTMENT_name, "name", "部门名称", REG_TEXT, 1, 1, 100, NULL},
+    {STORE_F_DEPARTMENT_phone, "phone", "值班电话", REG_TEXT, 0, 1, 30, NULL},
+    {STORE_F_DEPARTMENT_duty, "duty", "职责", REG_TEXT, 0, 1, 500, NULL},
+};
+
+/* The service catalogue (服务清单): what residents can order, and from whom. */
+static const struct reg_field service_fields[] = {
+    {STORE_F_SERVICE_category, "category", "服务类别", REG_CHOICE, 1, 0, 0,
+     CASE_SERVICE_CATEGORIES},
+    {STORE_F_SERVICE_name, "name", "服务名称", REG_TEXT, 1, 1, 100, NULL},
+    {STORE_F_SERVICE_provider_id, "provider_id", "服务提供方编号", REG_REF, 0,
+     1, INT64_MAX, NULL},
+    {STORE_F_SERVICE_description, "description", "服务说明", REG_TEXT, 0, 1,
+     1000, NULL},
+    {STORE_F_SERVICE_price, "price", "收费标准", REG_TEXT, 0, 1, 100, NULL},
+    {STORE_F_SERVICE_active, "active", "是否上架", REG_INT, 0, 0, 1, NULL},
+};
+
 static const struct reg_kind kinds[STORE_KIND__COUNT] = {
     [STORE_KIND_BUILDING] = {STORE_KIND_BUILDING, "buildings", building_fields,
                              GG_ARRAY_LEN(building_fields)},
@@ -71,6 +92,11 @@ static const struct reg_kind kinds[STORE_KIND__COUNT] = {
     [STORE_KIND_PARTY_ORG] = {STORE_KIND_PARTY_ORG, "party-orgs",
                               party_org_fields,
                               GG_ARRAY_LEN(party_org_fields)},
+    [STORE_KIND_DEPARTMENT] = {STORE_KIND_DEPARTMENT, "departments",
+                               department_fields,
+                               GG_ARRAY_LEN(department_fields)},
+    [STORE_KIND_SERVICE] = {STORE_KIND_SERVICE, "services", service_fields,
+                            GG_ARRAY_LEN(service_fields)},
 };
 
 const struct reg_kind *
@@ -373,7 +399,9 @@ check_node(const struct account_ctx *ctx, const struct account_who *who,
 {
     struct store_node *node;
     enum store_node_level lowest =
-        k->kind == STORE_KIND_PARTY_ORG ? NODE_DISTRICT : NODE_COMMUNITY;
+        k->kind == STORE_KIND_PARTY_ORG || k->kind == STORE_KIND_DEPARTMENT
+            ? NODE_DISTRICT
+            : NODE_COMMUNITY;
     int rc = node_code_check(code, NULL, "node_code", err);
 
     if (rc)
@@ -381,7 +409,8 @@ check_node(const struct account_ctx *ctx, const struct account_who *who,
     if (store_node_get(ctx->s, &who->scope, code, ctx->a, &node, NULL))
         return gg_failf(err, GG_EINVAL, "node_code", MSG_NODE_NOT_FOUND, "%s",
                         code);
-    if (node->level < lowest)
+    if (node->level < lowest ||
+        (k->kind == STORE_KIND_DEPARTMENT && node->level > NODE_STREET))
         return gg_failf(err, GG_EINVAL, "node_code", MSG_NODE_LEVEL_HOLDS,
                         "%s", store_node_level_name(node->level));
     return 0;
@@ -510,6 +539,24 @@ check_kind(const struct account_ctx *ctx, const struct account_who *who,
         if (!r->node_code)
             return gg_fail(err, GG_EINVAL, "node_code", MSG_FIELD_REQUIRED);
         return check_party_parent(ctx, who, id, r, err);
+    case STORE_KIND_DEPARTMENT:
+        if (!r->node_code)
+            return gg_fail(err, GG_EINVAL, "node_code", MSG_FIELD_REQUIRED);
+        return 0;
+    case STORE_KIND_SERVICE:
+        if (!r->node_code)
+            return gg_fail(err, GG_EINVAL, "node_code", MSG_FIELD_REQUIRED);
+        if (!r->v[STORE_F_SERVICE_active].set) {
+            r->v[STORE_F_SERVICE_active].set = 1;
+            r->v[STORE_F_SERVICE_active].i = 1;
+        }
+        /* The provider is an organisation the writer can see. */
+        if (r->v[STORE_F_SERVICE_provider_id].set &&
+            store_record_get(ctx->s, STORE_KIND_ORG, &who->scope,
+                             r->v[STORE_F_SERVICE_provider_id].i, ctx->a, &b,
+                             NULL))
+            return gg_fail(err, GG_EINVAL, "provider_id", MSG_NOT_FOUND);
+        return 0;
     default:
         return gg_fail(err, GG_EINTERNAL, "", MSG_INTERNAL);
     }

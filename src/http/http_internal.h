@@ -112,6 +112,18 @@ struct http_server {
     struct http_worker *workers; /* every worker, freed at stop */
     uint32_t id_prefix;
     int port;
+    /* Streams and suspension (http_server.c). stream_lock guards every
+     * stream's private fields, the list and stopping; it is held only for
+     * flags and MHD_suspend/resume_connection, never around app code. */
+    pthread_mutex_t stream_lock;
+    pthread_cond_t finished;     /* http_finish of a blocking deferral */
+    struct http_stream *streams; /* the open streams */
+    int stopping;                /* http_server_stop has begun */
+    int closing;                 /* nothing may be suspended any more */
+    /* Deferred requests not answered yet and streams whose connection
+     * has not run again since it was suspended; MHD must not be stopped
+     * before this is 0. */
+    _Atomic int64_t held;
 };
 
 #endif

@@ -7,6 +7,14 @@
  * without the body), once per chunk of body (collected under a cap), and a
  * last time with no data (we parse, run the app's front line and the
  * handler, and queue the response). on_completed() logs and frees.
+ *
+ * A deferred request is suspended in that last call and resumed by
+ * http_finish(); libmicrohttpd then calls on_request() once more and the
+ * stored answer is queued. A streamed body suspends its connection from
+ * the content reader while there is nothing to send. libmicrohttpd must
+ * never be stopped with a suspended connection (it aborts), so stopping
+ * first makes sure nothing suspends any more and everything suspended has
+ * run again.
  */
 #include "core/gg.h"
 #include "core/gg_json.h"
@@ -43,6 +51,26 @@ struct req_state {
     const char *allow;    /* the Allow header of a 405 */
     size_t bytes_in;
     int front_done;       /* the front line ran before the body came */
+    int waiting;          /* WAIT_*: a deferred answer */
+    int fin_rc;           /* the deferred answer, from http_finish() */
+    struct http_resp fin;
+    struct gg_err fin_err;
+};
+
+/* Where a deferred request is; changed under srv->stream_lock. */
+enum {
+    WAIT_NONE = 0,
+    WAIT_SUSPENDED, /* its connection is suspended until http_finish() */
+    WAIT_BLOCKING,  /* the server is stopping: its worker waits instead */
+    WAIT_FINISHED,  /* http_finish() stored the answer in fin */
+};
+
+/* A stream's private flags; changed under srv->stream_lock. */
+enum {
+    STREAM_SLEEPING = 1u << 0,  /* suspended by the reader; wake resumes */
+    STREAM_WOKEN = 1u << 1,     /* a wake came while read was running */
+    STREAM_ENDED = 1u << 2,     /* the server ends it: no more read */
+    STREAM_SUSPENDED = 1u << 3, /* counted in srv->held */
 };
 
 static const char *const method_names[HTTP_METHOD__COUNT] = {
@@ -160,6 +188,13 @@ http_resp_header(struct http_resp *resp, const char *name, const char *value)
 }
 
 void
+http_resp_init(struct http_resp *resp)
+{
+    memset(resp, 0, sizeof(*resp));
+    gg_buf_init(&resp->text, 16u << 20);
+}
+
+void
 http_resp_json(struct http_resp *resp, int status, json_t *json)
 {
     if (resp->json)
@@ -261,12 +296,163 @@ queue_error(struct req_state *st, const struct gg_err *err)
     return queue_error_with(st, err, NULL);
 }
 
+/* ---- streamed responses ---- */
+
+/* The connection runs again after a suspension: it no longer holds up
+ * http_server_stop. Under stream_lock. */
+static void
+stream_ran(struct http_server *srv, struct http_stream *s)
+{
+    if (s->flags & STREAM_SUSPENDED)
+        atomic_fetch_sub(&srv->held, 1);
+    s->flags &= ~STREAM_SUSPENDED;
+}
+
+/* Under stream_lock. Resuming a connection that is not suspended is
+ * undefined in libmicrohttpd, hence the flag. */
+static void
+stream_wake_locked(struct http_stream *s)
+{
+    if (s->flags & STREAM_SLEEPING) {
+        s->flags &= ~STREAM_SLEEPING;
+        MHD_resume_connection(s->conn);
+    } else {
+        s->flags |= STREAM_WOKEN;
+    }
+}
+
+void
+http_stream_wake(struct http_stream *s)
+{
+    struct http_server *srv = atomic_load(&s->srv);
+
+    /* NULL: not taken yet (its first read comes anyway) or closed. */
+    if (!srv)
+        return;
+    pthread_mutex_lock(&srv->stream_lock);
+    if (atomic_load(&s->srv) == srv)
+        stream_wake_locked(s);
+    pthread_mutex_unlock(&srv->stream_lock);
+}
+
+/* libmicrohttpd's content reader. read runs without our lock, so the app
+ * may take its own locks there and around wake; a wake that comes while
+ * read runs is remembered (STREAM_WOKEN) and read runs again instead of
+ * the connection going to sleep, so no wake is lost. */
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    struct http_server *srv = atomic_load(&s->srv);
+    ssize_t n;
+
+    (void)pos;
+    for (;;) {
+        pthread_mutex_lock(&srv->stream_lock);
+        stream_ran(srv, s);
+        if (s->flags & STREAM_ENDED) {
+            pthread_mutex_unlock(&srv->stream_lock);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        s->flags &= ~STREAM_WOKEN;
+        pthread_mutex_unlock(&srv->stream_lock);
+
+        n = s->read(s->ctx, buf, max);
+        if (n > 0 && (size_t)n <= max)
+            return n;
+        if (n == -1)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (n != 0)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+
+        pthread_mutex_lock(&srv->stream_lock);
+        if (!(s->flags & (STREAM_WOKEN | STREAM_ENDED))) {
+            s->flags |= STREAM_SLEEPING | STREAM_SUSPENDED;
+            atomic_fetch_add(&srv->held, 1);
+            MHD_suspend_connection(s->conn);
+            pthread_mutex_unlock(&srv->stream_lock);
+            return 0;
+        }
+        pthread_mutex_unlock(&srv->stream_lock);
+    }
+}
+
+/* libmicrohttpd frees the response: the stream has ended, for whatever
+ * reason. After the unlock nothing of s is touched but close. */
+static void
+stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+    struct http_server *srv = atomic_load(&s->srv);
+
+    pthread_mutex_lock(&srv->stream_lock);
+    stream_ran(srv, s);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        srv->streams = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+    s->flags = 0;
+    atomic_store(&s->srv, NULL);
+    pthread_mutex_unlock(&srv->stream_lock);
+    s->close(s->ctx);
+}
+
+static struct MHD_Response *
+stream_response(struct req_state *st, struct http_stream *s)
+{
+    struct http_server *srv = st->req.server;
+    struct MHD_Response *r;
+
+    pthread_mutex_lock(&srv->stream_lock);
+    s->conn = st->req.conn;
+    s->flags = srv->stopping ? STREAM_ENDED : 0;
+    s->prev = NULL;
+    s->next = srv->streams;
+    if (s->next)
+        s->next->prev = s;
+    srv->streams = s;
+    atomic_store(&s->srv, srv);
+    pthread_mutex_unlock(&srv->stream_lock);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+                                          stream_reader, s, stream_free);
+    if (!r)
+        stream_free(s);
+    return r;
+}
+
+/* Ends every open stream: read is not called again. */
+static void
+streams_end(struct http_server *srv)
+{
+    pthread_mutex_lock(&srv->stream_lock);
+    for (struct http_stream *s = srv->streams; s; s = s->next) {
+        s->flags |= STREAM_ENDED;
+        stream_wake_locked(s);
+    }
+    pthread_mutex_unlock(&srv->stream_lock);
+}
+
+/* ---- answers ---- */
+
 static enum MHD_Result
 queue_resp(struct req_state *st, struct http_resp *resp)
 {
     struct MHD_Response *r;
 
-    if (resp->fd > 0) {
+    if (resp->stream) {
+        r = stream_response(st, resp->stream);
+        resp->stream = NULL;
+        if (r) {
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    resp->content_type
+                                        ? resp->content_type
+                                        : "text/event-stream");
+            MHD_add_response_header(r, "X-Accel-Buffering", "no");
+        }
+    } else if (resp->fd > 0) {
         r = MHD_create_response_from_fd(resp->fd_size, resp->fd);
         if (!r)
             close(resp->fd);
@@ -299,6 +485,39 @@ queue_resp(struct req_state *st, struct http_resp *resp)
             MHD_add_response_header(r, resp->headers[i][0],
                                     resp->headers[i][1]);
     return queue(st, resp->status ? resp->status : 200, r, 1);
+}
+
+/* Releases what a response still holds (what was not sent). */
+static void
+resp_release(struct http_resp *resp)
+{
+    json_decref(resp->json);
+    resp->json = NULL;
+    gg_buf_release(&resp->text);
+    if (resp->fd > 0)
+        close(resp->fd);
+    resp->fd = 0;
+    if (resp->stream)
+        resp->stream->close(resp->stream->ctx); /* never started */
+    resp->stream = NULL;
+}
+
+/* Queues a handler's result: resp when rc is 0, else err. */
+static enum MHD_Result
+answer(struct req_state *st, int rc, struct http_resp *resp,
+       struct gg_err *err)
+{
+    enum MHD_Result ret;
+
+    if (rc) {
+        if (!err->code)
+            gg_fail(err, rc, "", MSG_INTERNAL);
+        ret = queue_error_with(st, err, resp);
+    } else {
+        ret = queue_resp(st, resp);
+    }
+    resp_release(resp);
+    return ret;
 }
 
 /* ---- per-thread state ---- */
@@ -453,23 +672,61 @@ json_media_type(const char *ct)
            (p[13] == '\0' || p[13] == ';' || p[13] == ' ');
 }
 
-/* What a spreadsheet upload may be sent as; the content decides the
- * format in the end (core/gg_sheet.h). */
 static int
-file_media_type(const char *ct)
+media_type_in(const char *ct, const char *const *types, size_t n_types)
 {
-    static const char *const types[] = {
-        "text/csv",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/octet-stream",
-    };
-    for (size_t i = 0; ct && i < GG_ARRAY_LEN(types); i++) {
+    for (size_t i = 0; ct && i < n_types; i++) {
         size_t n = strlen(types[i]);
         if (!strncasecmp(ct, types[i], n) &&
             (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
             return 1;
     }
     return 0;
+}
+
+/* Whether ct suits a body of this kind, and the message of a 415. What a
+ * spreadsheet or photo is sent as is only a first filter: the content
+ * decides in the end (core/gg_sheet.h, the domain's photo check). */
+static int
+body_media_ok(enum http_body kind, const char *ct, enum gg_msg_id *msg)
+{
+    static const char *const sheet_types[] = {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/octet-stream",
+    };
+    static const char *const image_types[] = {"image/jpeg", "image/png"};
+
+    switch (kind) {
+    case HTTP_BODY_FILE:
+        *msg = MSG_MEDIA_TYPE_FILE;
+        return media_type_in(ct, sheet_types, GG_ARRAY_LEN(sheet_types));
+    case HTTP_BODY_IMAGE:
+        *msg = MSG_MEDIA_TYPE_IMAGE;
+        return media_type_in(ct, image_types, GG_ARRAY_LEN(image_types));
+    default:
+        *msg = MSG_MEDIA_TYPE;
+        return json_media_type(ct);
+    }
+}
+
+/* 1 if the route's body goes to a file (req->upload). */
+static int
+body_is_upload(const struct http_route *route)
+{
+    return route && (route->body == HTTP_BODY_FILE ||
+                     route->body == HTTP_BODY_IMAGE);
+}
+
+/* The largest body the route takes (no route: a body to drop). */
+static int64_t
+body_limit(const struct http_server *srv, const struct http_route *route)
+{
+    if (route && route->body == HTTP_BODY_FILE)
+        return srv->cfg->max_upload_bytes;
+    if (route && route->body == HTTP_BODY_IMAGE)
+        return srv->cfg->max_photo_bytes;
+    return srv->cfg->max_body_bytes;
 }
 
 void
@@ -488,7 +745,7 @@ upload_add(struct http_server *srv, struct req_state *st, const char *data,
 {
     struct http_upload *u = &st->req.upload;
 
-    if (u->size + len > (uint64_t)srv->cfg->max_upload_bytes)
+    if (u->size + len > (uint64_t)body_limit(srv, st->req.route))
         return GG_ETOOBIG;
     if (!u->path) {
         char dir[GG_CONF_STR_MAX + 16], *path;
@@ -534,6 +791,7 @@ front_headers(struct http_server *srv, struct req_state *st, const char *url,
     const char *cl;
     unsigned allowed = 0;
     int64_t length;
+    enum gg_msg_id media_msg;
 
     if (st->url_bad == 1)
         return gg_failf(err, GG_EINVAL, "url", MSG_URL_TOO_LONG, "%" PRId64,
@@ -580,20 +838,13 @@ front_headers(struct http_server *srv, struct req_state *st, const char *url,
         return 0;
     if (req->route->body == HTTP_BODY_NONE)
         return gg_fail(err, GG_EINVAL, "body", MSG_BODY_UNEXPECTED);
-    if (req->route->body == HTTP_BODY_FILE) {
-        if (!file_media_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
-            return gg_fail(err, GG_EMEDIA, "Content-Type",
-                           MSG_MEDIA_TYPE_FILE);
-        if (cl && length > srv->cfg->max_upload_bytes)
-            return gg_failf(err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE,
-                            "%" PRId64, srv->cfg->max_upload_bytes);
-        return 0;
-    }
-    if (!json_media_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
-        return gg_fail(err, GG_EMEDIA, "Content-Type", MSG_MEDIA_TYPE);
-    if (cl && length > srv->cfg->max_body_bytes)
+    if (!body_media_ok(req->route->body,
+                       http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
+                       &media_msg))
+        return gg_fail(err, GG_EMEDIA, "Content-Type", media_msg);
+    if (cl && length > body_limit(srv, req->route))
         return gg_failf(err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE,
-                        "%" PRId64, srv->cfg->max_body_bytes);
+                        "%" PRId64, body_limit(srv, req->route));
     return 0;
 }
 
@@ -617,20 +868,88 @@ early_front_line(struct http_server *srv, struct req_state *st,
     return rc;
 }
 
+/* The worker has a deferred request's answer: it queues it. */
+static enum MHD_Result
+resume_deferred(struct http_server *srv, struct req_state *st)
+{
+    st->waiting = WAIT_NONE;
+    atomic_fetch_sub(&srv->held, 1);
+    return answer(st, st->fin_rc, &st->fin, &st->fin_err);
+}
+
+/* Hands a request to the thread resp->defer names. Normally its connection
+ * is suspended and this worker goes on with other connections; once the
+ * server is stopping nothing may be suspended, and the worker waits for
+ * http_finish() itself. */
+static enum MHD_Result
+defer(struct http_server *srv, struct req_state *st, struct http_resp *resp)
+{
+    void (*hand_over)(struct http_req *, void *) = resp->defer;
+    void *arg = resp->defer_arg;
+    int block;
+
+    resp_release(resp);
+    pthread_mutex_lock(&srv->stream_lock);
+    block = srv->closing;
+    st->waiting = block ? WAIT_BLOCKING : WAIT_SUSPENDED;
+    atomic_fetch_add(&srv->held, 1);
+    if (!block)
+        MHD_suspend_connection(st->req.conn);
+    pthread_mutex_unlock(&srv->stream_lock);
+    hand_over(&st->req, arg);
+    if (!block)
+        return MHD_YES; /* st is the other thread's now */
+    pthread_mutex_lock(&srv->stream_lock);
+    while (st->waiting != WAIT_FINISHED)
+        pthread_cond_wait(&srv->finished, &srv->stream_lock);
+    pthread_mutex_unlock(&srv->stream_lock);
+    return resume_deferred(srv, st);
+}
+
+void
+http_finish(struct http_req *req, int rc, struct http_resp *resp,
+            const struct gg_err *err)
+{
+    struct req_state *st =
+        (struct req_state *)((char *)req - offsetof(struct req_state, req));
+    struct http_server *srv = req->server;
+
+    st->fin_rc = rc;
+    if (resp) {
+        st->fin = *resp;
+        http_resp_init(resp);
+    } else {
+        http_resp_init(&st->fin);
+    }
+    if (err)
+        st->fin_err = *err;
+    else
+        gg_err_clear(&st->fin_err);
+    pthread_mutex_lock(&srv->stream_lock);
+    if (st->waiting == WAIT_SUSPENDED) {
+        st->waiting = WAIT_FINISHED;
+        MHD_resume_connection(req->conn);
+    } else if (st->waiting == WAIT_BLOCKING) {
+        st->waiting = WAIT_FINISHED;
+        pthread_cond_broadcast(&srv->finished);
+    } else {
+        abort(); /* finished twice, or never deferred: an app bug */
+    }
+    pthread_mutex_unlock(&srv->stream_lock);
+}
+
 static enum MHD_Result
 run_handler(struct http_server *srv, struct req_state *st)
 {
     struct http_req *req = &st->req;
     struct http_resp resp;
     struct gg_err err;
-    enum MHD_Result ret;
     int rc;
 
-    memset(&resp, 0, sizeof(resp));
-    gg_buf_init(&resp.text, 16u << 20);
+    http_resp_init(&resp);
     gg_err_clear(&err);
 
-    if (req->route->body == HTTP_BODY_FILE && !req->upload.path) {
+    if (body_is_upload(req->route) && !req->upload.path) {
         gg_fail(&err, GG_EINVAL, "body", MSG_BODY_REQUIRED);
         return queue_error(st, &err);
     }
@@ -660,18 +979,9 @@ run_handler(struct http_server *srv, struct req_state *st)
         rc = req->route->handler(req, &resp, &err);
     if (srv->app->after)
         srv->app->after(req);
-    if (rc) {
-        if (!err.code)
-            gg_fail(&err, rc, "", MSG_INTERNAL);
-        ret = queue_error_with(st, &err, &resp);
-    } else {
-        ret = queue_resp(st, &resp);
-    }
-    json_decref(resp.json);
-    gg_buf_release(&resp.text);
-    if (resp.fd > 0)
-        close(resp.fd); /* not sent (an error came instead) */
-    return ret;
+    if (!rc && resp.defer)
+        return defer(srv, st, &resp);
+    return answer(st, rc, &resp, &err);
 }
 
 static enum MHD_Result
@@ -686,6 +996,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     (void)version;
     (void)conn;
     gg_err_clear(&err);
+    if (st->waiting == WAIT_FINISHED)
+        return resume_deferred(srv, st);
     if (st->phase == 0) {
         st->phase = 1;
         st->req.lang = gg_lang_from_accept(
@@ -697,7 +1009,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             if (has_body(&st->req))
                 return queue_error(st, &err);
             st->err = err;
-        } else if (st->req.route && st->req.route->body == HTTP_BODY_FILE &&
+        } else if (body_is_upload(st->req.route) &&
                    early_front_line(srv, st, &err)) {
             return queue_error(st, &err);
         }
@@ -705,8 +1017,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     }
     if (*upload_data_size) {
         st->bytes_in += *upload_data_size;
-        if (!st->fail_code && st->req.route &&
-            st->req.route->body == HTTP_BODY_FILE) {
+        if (!st->fail_code && body_is_upload(st->req.route)) {
             st->fail_code = upload_add(srv, st, upload_data,
                                        *upload_data_size);
             if (st->fail_code)
@@ -731,9 +1042,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     }
     if (st->fail_code) {
         gg_failf(&err, GG_ETOOBIG, "body", MSG_BODY_TOO_LARGE, "%" PRId64,
-                 st->req.route && st->req.route->body == HTTP_BODY_FILE
-                     ? srv->cfg->max_upload_bytes
-                     : srv->cfg->max_body_bytes);
+                 body_limit(srv, st->req.route));
         return queue_error(st, &err);
     }
     if (st->err.code)
@@ -785,6 +1094,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
                                                               : " aborted=1");
     }
+    if (st->waiting == WAIT_FINISHED) /* resumed, closed unanswered */
+        atomic_fetch_sub(&srv->held, 1);
+    resp_release(&st->fin);
     json_decref(st->req.json);
     gg_buf_release(&st->req.body);
     upload_release(&st->req.upload);
@@ -883,7 +1195,8 @@ http_server_start(struct http_server **out, const struct gg_config *cfg,
     socklen_t slen = 0;
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     int family, rc;
 
     *out = NULL;
@@ -905,6 +1218,8 @@ http_server_start(struct http_server **out, const struct gg_config *cfg,
     metrics_init(&srv->metrics, app->n_routes, (size_t)cfg->threads + 1);
     pthread_key_create(&srv->worker_key, worker_exit);
     pthread_mutex_init(&srv->workers_lock, NULL);
+    pthread_mutex_init(&srv->stream_lock, NULL);
+    pthread_cond_init(&srv->finished, NULL);
     srv->id_prefix = (uint32_t)getpid() ^ (uint32_t)gg_now_ms();
 
     srv->daemon = MHD_start_daemon(
@@ -937,29 +1252,67 @@ http_server_port(const struct http_server *srv)
     return srv->port;
 }
 
+static void
+nap_10ms(void)
+{
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Stops the daemon, which libmicrohttpd allows only with no connection
+ * suspended. From `closing` on nothing suspends any more: streams are
+ * ended, and a request deferred from then on keeps its worker waiting. */
+static void
+daemon_stop(struct http_server *srv, int grace_s)
+{
+    uint64_t deadline = gg_mono_ns() + (uint64_t)grace_s * 1000000000u;
+    MHD_socket fd;
+    int warned = 0;
+
+    pthread_mutex_lock(&srv->stream_lock);
+    srv->stopping = 1;
+    pthread_mutex_unlock(&srv->stream_lock);
+    if (srv->app->stopping)
+        srv->app->stopping(srv->app->ctx);
+    fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (metrics_in_flight(&srv->metrics) > 0 && gg_mono_ns() < deadline)
+        nap_10ms();
+    if (metrics_in_flight(&srv->metrics) > 0)
+        gg_log(GG_LOG_WARN, "http.stop", "in_flight=%" PRId64,
+               metrics_in_flight(&srv->metrics));
+
+    pthread_mutex_lock(&srv->stream_lock);
+    srv->closing = 1;
+    pthread_mutex_unlock(&srv->stream_lock);
+    streams_end(srv);
+    /* Deferred requests cannot be taken back from their thread: wait for
+     * it to finish them, however long that takes. */
+    while (atomic_load(&srv->held) > 0) {
+        if (!warned++)
+            gg_log(GG_LOG_WARN, "http.stop", "held=%" PRId64,
+                   (int64_t)atomic_load(&srv->held));
+        nap_10ms();
+    }
+    /* Answers given since (say, of writes just committed) get a moment to
+     * go out: stopping the daemon drops whatever is still unsent. */
+    deadline = gg_mono_ns() + 1000000000u;
+    while (warned && metrics_in_flight(&srv->metrics) > 0 &&
+           gg_mono_ns() < deadline)
+        nap_10ms();
+    MHD_stop_daemon(srv->daemon);
+}
+
 void
 http_server_stop(struct http_server **psrv, int grace_s)
 {
     struct http_server *srv = *psrv;
-    uint64_t deadline;
 
     if (!srv)
         return;
-    if (srv->daemon) {
-        MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-        if (fd != MHD_INVALID_SOCKET)
-            close(fd);
-        deadline = gg_mono_ns() + (uint64_t)grace_s * 1000000000u;
-        while (metrics_in_flight(&srv->metrics) > 0 &&
-               gg_mono_ns() < deadline) {
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
-        if (metrics_in_flight(&srv->metrics) > 0)
-            gg_log(GG_LOG_WARN, "http.stop", "in_flight=%" PRId64,
-                   metrics_in_flight(&srv->metrics));
-        MHD_stop_daemon(srv->daemon);
-    }
+    if (srv->daemon)
+        daemon_stop(srv, grace_s);
     while (srv->workers) {
         struct http_worker *w = srv->workers;
         srv->workers = w->next_worker;
@@ -967,6 +1320,8 @@ http_server_stop(struct http_server **psrv, int grace_s)
         free(w);
     }
     pthread_mutex_destroy(&srv->workers_lock);
+    pthread_cond_destroy(&srv->finished);
+    pthread_mutex_destroy(&srv->stream_lock);
     pthread_key_delete(srv->worker_key);
     metrics_release(&srv->metrics);
     router_release(&srv->router);

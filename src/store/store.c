@@ -16,6 +16,7 @@ static _Atomic uint64_t store_ns;
         return rc_;                                                           \
     }
 STORE_OPS(STORE_WRAP)
+STORE_CASE_OPS(STORE_WRAP)
 #undef STORE_WRAP
 
 static const char *
@@ -67,15 +68,22 @@ static const struct store_field household_fields[] = {
 static const struct store_field org_fields[] = {STORE_ORG_FIELDS(FIELD)};
 static const struct store_field party_org_fields[] = {
     STORE_PARTY_ORG_FIELDS(FIELD)};
+static const struct store_field department_fields[] = {
+    STORE_DEPARTMENT_FIELDS(FIELD)};
+static const struct store_field service_fields[] = {
+    STORE_SERVICE_FIELDS(FIELD)};
 #undef FIELD
 
 const struct store_field *const store_kind_fields[STORE_KIND__COUNT] = {
-    building_fields, household_fields, org_fields, party_org_fields};
+    building_fields, household_fields, org_fields, party_org_fields,
+    department_fields, service_fields};
 const size_t store_kind_nfields[STORE_KIND__COUNT] = {
     GG_ARRAY_LEN(building_fields), GG_ARRAY_LEN(household_fields),
-    GG_ARRAY_LEN(org_fields), GG_ARRAY_LEN(party_org_fields)};
+    GG_ARRAY_LEN(org_fields), GG_ARRAY_LEN(party_org_fields),
+    GG_ARRAY_LEN(department_fields), GG_ARRAY_LEN(service_fields)};
 const char *const store_kind_name[STORE_KIND__COUNT] = {
-    "building", "household", "organisation", "party_org"};
+    "building", "household", "organisation", "party_org", "department",
+    "service"};
 _Static_assert(GG_ARRAY_LEN(org_fields) <= STORE_FIELDS_MAX,
                "STORE_FIELDS_MAX too small");
 

@@ -236,12 +236,19 @@ struct store_person {
     F(agreement_to, TEXT)
 #define STORE_PARTY_ORG_FIELDS(F)                                             \
     F(parent_id, INT) F(kind, TEXT) F(name, TEXT)
+#define STORE_DEPARTMENT_FIELDS(F)                                            \
+    F(name, TEXT) F(phone, TEXT) F(duty, TEXT)
+#define STORE_SERVICE_FIELDS(F)                                               \
+    F(category, TEXT) F(name, TEXT) F(provider_id, INT) F(description, TEXT)  \
+    F(price, TEXT) F(active, INT)
 
 enum store_kind {
     STORE_KIND_BUILDING = 0, /* buildings */
     STORE_KIND_HOUSEHOLD,    /* households; count: members */
     STORE_KIND_ORG,          /* organisations */
     STORE_KIND_PARTY_ORG,    /* party_orgs; count: members */
+    STORE_KIND_DEPARTMENT,   /* departments; count: members */
+    STORE_KIND_SERVICE,      /* services (the catalogue); label: provider */
     STORE_KIND__COUNT
 };
 
@@ -277,6 +284,16 @@ enum { STORE_ORG_FIELDS_ENUM_START = -1,
 enum { STORE_PARTY_ORG_FIELDS_ENUM_START = -1,
 #define F(n, t) STORE_F_PARTY_ORG_##n,
     STORE_PARTY_ORG_FIELDS(F)
+#undef F
+};
+enum { STORE_DEPARTMENT_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_DEPARTMENT_##n,
+    STORE_DEPARTMENT_FIELDS(F)
+#undef F
+};
+enum { STORE_SERVICE_FIELDS_ENUM_START = -1,
+#define F(n, t) STORE_F_SERVICE_##n,
+    STORE_SERVICE_FIELDS(F)
 #undef F
 };
 
@@ -741,11 +758,296 @@ struct store_migration {
                             struct store_import_job **out,                    \
                             struct gg_err *err), (s, scope, id, a, out, err))
 
+
+/* ---- the case engine (domain/case.h) ---- */
+
+/* A case of any family. Text fields are the stored codes (family, state,
+ * category, source ...); the domain owns their meaning. */
+struct store_case {
+    int64_t id, version;
+    const char *family, *category, *source, *state;
+    int urgency;                /* 1 一般, 2 紧急, 3 特急 */
+    const char *title, *description, *address;
+    const char *node_code;      /* where it happened */
+    const char *level_code;     /* the node that holds it now */
+    int has_point;
+    double lon, lat;
+    int64_t reporter_id;        /* account; 0: none */
+    const char *contact_name;
+    struct store_sealed contact; /* the contact's phone; sealed NULL: none */
+    const char *assignee_kind;  /* account post department org; NULL */
+    int64_t assignee_id;        /* account, department or org id */
+    const char *assignee_post;  /* a roster post of the case's grid */
+    int64_t handler_id;         /* who reported back last */
+    int64_t building_id, org_id, service_id, duplicate_of;
+    const char *outcome;        /* disputes */
+    const char *extra;          /* JSON object: the family's other fields */
+    int rating;                 /* 0: none */
+    const char *rating_comment;
+    int rework_count;
+    int64_t reported_at, accepted_at, dispatched_at, handled_at, closed_at,
+        rated_at;
+    int64_t response_yellow, response_due, resolve_yellow, resolve_due;
+    int alert;                  /* 0 green, 1 yellow, 2 red */
+    int64_t next_alert_at;      /* 0: none */
+    int64_t updated_at;
+    /* reads */
+    const char *node_name, *level_name, *reporter_name, *assignee_name,
+        *handler_name;
+};
+
+/* What a case list asks for; NULL or 0 means "any". */
+struct store_case_filter {
+    const char *node;           /* under this node (and the scope) */
+    const struct store_scope *scope; /* NULL: no scope rows (only the
+                                        relations below) */
+    int64_t reporter_id;        /* ... or reported by this account */
+    int64_t account_id;         /* ... or assigned to this account */
+    const int64_t *departments; /* ... or assigned / summoned to these */
+    size_t n_departments;
+    const char *const *posts;   /* ... or assigned to one of these posts,
+                                   as "post@node" */
+    size_t n_posts;
+    int mine_only;              /* only the relations, not the scope */
+    const char *family, *category, *source, *state;
+    int open;                   /* 1 open only, 2 closed/ended only */
+    int alert;                  /* > 0: at least this alert */
+    const char *q;              /* substring of the title */
+    int64_t from, to;           /* reported in [from, to) */
+    int64_t after;              /* keyset: ids below this (newest first) */
+    int limit;
+};
+
+struct store_case_log {
+    int64_t id, case_id, at, actor_id;
+    const char *action, *from_state, *to_state, *note, *detail;
+    const char *actor;          /* reads */
+};
+
+struct store_summons {
+    int64_t case_id, department_id, summoned_at, summoned_by, acked_at,
+        reported_at;
+    const char *report;
+    const char *department;     /* reads */
+};
+
+struct store_photo {
+    const char *hash, *mime;
+    int64_t size;
+    int width, height;
+    int64_t uploaded_by, at;
+    int64_t log_id;             /* reads of a case's photos */
+};
+
+struct store_case_rule {
+    const char *family, *category; /* category "": any */
+    int urgency;
+    int64_t response_min, resolve_min;
+    const char *clock;          /* work clock */
+};
+
+struct store_calendar_day {
+    const char *day;            /* YYYY-MM-DD */
+    int work;                   /* 1 make-up working day, 0 holiday */
+    const char *name;
+};
+
+struct store_notification {
+    int64_t id, account_id, at, case_id, read_at;
+    const char *kind, *detail;
+    const char *case_title;     /* reads */
+};
+
+struct store_points {
+    int64_t id, at, account_id, case_id;
+    const char *node_code;
+    int64_t points;
+    const char *reason;
+    const char *name;           /* reads: the account or node */
+};
+
+/* Aggregates of cases for statistics (one group). */
+struct store_case_stats {
+    const char *key;            /* the group's key ("" for all) */
+    int64_t total, open, closed, ended; /* ended: rejected withdrawn merged */
+    int64_t closed_on_time, due, reworked, rated, satisfied;
+    int64_t mediated, mediated_ok, responded_on_time, responded;
+    int64_t handle_s;           /* sum of reported -> closed, closed ones */
+    int64_t red, yellow;        /* open ones now */
+};
+
+enum store_case_group {
+    CASE_GROUP_NONE = 0, CASE_GROUP_STATE, CASE_GROUP_FAMILY,
+    CASE_GROUP_CATEGORY, CASE_GROUP_SOURCE, CASE_GROUP_CHILD,
+    CASE_GROUP_WEEK, CASE_GROUP_MONTH
+};
+
+#define STORE_CASE_OPS(X)                                                     \
+    X(int, case_insert, (struct store * s, const struct store_case *c,        \
+                         int64_t *id, struct gg_err *err), (s, c, id, err))   \
+    /* One case by id (no scope: the domain decides who may see it). */     \
+    X(int, case_get, (struct store * s, int64_t id, struct gg_arena *a,       \
+                      struct store_case **out, struct gg_err *err),           \
+      (s, id, a, out, err))                                                   \
+    /* Writes every mutable column; checks and bumps c->version. */          \
+    X(int, case_update, (struct store * s, const struct store_case *c,        \
+                         struct gg_err *err), (s, c, err))                    \
+    /* Newest first, by id below f->after, at most f->limit. */             \
+    X(int, case_list, (struct store * s, const struct store_case_filter *f,   \
+                       struct gg_arena *a, struct store_case **out,           \
+                       size_t *n, struct gg_err *err), (s, f, a, out, n, err)) \
+    /* Open cases of a family and category reported since `since` whose    \
+     * point lies in the box, but not `except`. */                           \
+    X(int, case_nearby, (struct store * s, const char *family,                \
+                         const char *category, const double box[4],           \
+                         int64_t since, int64_t except, struct gg_arena *a,   \
+                         struct store_case **out, size_t *n,                  \
+                         struct gg_err *err),                                 \
+      (s, family, category, box, since, except, a, out, n, err))              \
+    X(int, case_log_add, (struct store * s, const struct store_case_log *l,   \
+                          int64_t *id, struct gg_err *err), (s, l, id, err))  \
+    /* Oldest first. */                                                      \
+    X(int, case_log_list, (struct store * s, int64_t case_id,                 \
+                           struct gg_arena *a, struct store_case_log **out,   \
+                           size_t *n, struct gg_err *err),                    \
+      (s, case_id, a, out, n, err))                                           \
+    /* Cases whose next_alert_at has come, at most limit, soonest first. */ \
+    X(int, case_alerts_due, (struct store * s, int64_t now, int limit,        \
+                             struct gg_arena *a, struct store_case **out,     \
+                             size_t *n, struct gg_err *err),                  \
+      (s, now, limit, a, out, n, err))                                        \
+    /* Sets alert and next_alert_at (0: none) without a new version. */     \
+    X(int, case_alert_set, (struct store * s, int64_t id, int alert,          \
+                            int64_t next_alert_at, struct gg_err *err),       \
+      (s, id, alert, next_alert_at, err))                                     \
+    X(int, summons_put, (struct store * s, const struct store_summons *m,     \
+                         struct gg_err *err), (s, m, err))                    \
+    X(int, summons_list, (struct store * s, int64_t case_id,                  \
+                          struct gg_arena *a, struct store_summons **out,     \
+                          size_t *n, struct gg_err *err),                     \
+      (s, case_id, a, out, n, err))                                           \
+    /* Inserts a photo's row unless its hash is known. */                   \
+    X(int, photo_put, (struct store * s, const struct store_photo *p,         \
+                       struct gg_err *err), (s, p, err))                      \
+    X(int, photo_get, (struct store * s, const char *hash,                    \
+                       struct gg_arena *a, struct store_photo **out,          \
+                       struct gg_err *err), (s, hash, a, out, err))           \
+    X(int, case_photo_add, (struct store * s, int64_t case_id,                \
+                            int64_t log_id, const char *hash,                 \
+                            struct gg_err *err), (s, case_id, log_id, hash, err)) \
+    X(int, case_photos, (struct store * s, int64_t case_id,                   \
+                         struct gg_arena *a, struct store_photo **out,        \
+                         size_t *n, struct gg_err *err),                      \
+      (s, case_id, a, out, n, err))                                           \
+    /* The cases a photo is attached to (at most 16). */                     \
+    X(int, photo_cases, (struct store * s, const char *hash,                  \
+                         int64_t ids[16], size_t *n, struct gg_err *err),     \
+      (s, hash, ids, n, err))                                                 \
+    /* The rule for (family, category, urgency), falling back to category  \
+     * "". */                                                                \
+    X(int, case_rule_get, (struct store * s, const char *family,              \
+                           const char *category, int urgency,                 \
+                           struct gg_arena *a, struct store_case_rule **out,  \
+                           struct gg_err *err),                               \
+      (s, family, category, urgency, a, out, err))                            \
+    X(int, case_rules, (struct store * s, struct gg_arena *a,                 \
+                        struct store_case_rule **out, size_t *n,              \
+                        struct gg_err *err), (s, a, out, n, err))             \
+    X(int, case_rule_put, (struct store * s, const struct store_case_rule *r, \
+                           struct gg_err *err), (s, r, err))                  \
+    X(int, case_rule_delete, (struct store * s, const char *family,           \
+                              const char *category, int urgency,              \
+                              struct gg_err *err),                            \
+      (s, family, category, urgency, err))                                    \
+    /* Calendar exceptions between from and to (YYYY-MM-DD, inclusive). */  \
+    X(int, calendar_list, (struct store * s, const char *from,                \
+                           const char *to, struct gg_arena *a,                \
+                           struct store_calendar_day **out, size_t *n,        \
+                           struct gg_err *err), (s, from, to, a, out, n, err)) \
+    /* Replaces the exceptions between from and to with days. */            \
+    X(int, calendar_replace, (struct store * s, const char *from,             \
+                              const char *to,                                 \
+                              const struct store_calendar_day *days,          \
+                              size_t n, struct gg_err *err),                  \
+      (s, from, to, days, n, err))                                            \
+    X(int, department_member_put, (struct store * s, int64_t department_id,   \
+                                   int64_t account_id, int64_t now,           \
+                                   struct gg_err *err),                       \
+      (s, department_id, account_id, now, err))                               \
+    X(int, department_member_delete, (struct store * s,                       \
+                                      int64_t department_id,                  \
+                                      int64_t account_id,                     \
+                                      struct gg_err *err),                    \
+      (s, department_id, account_id, err))                                    \
+    /* The members of a department (account id, display name). */          \
+    X(int, department_members, (struct store * s, int64_t department_id,      \
+                                struct gg_arena *a, struct store_count **out, \
+                                size_t *n, struct gg_err *err),               \
+      (s, department_id, a, out, n, err))                                     \
+    /* The departments an account acts for (at most 32). */                 \
+    X(int, account_departments, (struct store * s, int64_t account_id,        \
+                                 int64_t ids[32], size_t *n,                  \
+                                 struct gg_err *err),                         \
+      (s, account_id, ids, n, err))                                           \
+    /* The accounts of the persons who hold a post at a node (at most 32);  \
+     * post NULL: the grid chiefs. */                                         \
+    X(int, post_accounts, (struct store * s, const char *node,                \
+                           const char *post, int64_t ids[32], size_t *n,      \
+                           struct gg_err *err), (s, node, post, ids, n, err)) \
+    /* The posts an account's person holds, as "post@node" (at most 32). */ \
+    X(int, account_posts, (struct store * s, int64_t account_id,              \
+                           struct gg_arena *a, const char **out, size_t *n,   \
+                           struct gg_err *err), (s, account_id, a, out, n, err)) \
+    X(int, notification_add, (struct store * s,                               \
+                              const struct store_notification *m,             \
+                              int64_t *id, struct gg_err *err),               \
+      (s, m, id, err))                                                        \
+    /* Newest first below `before` (0: from the newest); *unread counts all \
+     * unread. */                                                            \
+    X(int, notifications, (struct store * s, int64_t account_id,              \
+                           int unread_only, int64_t before, int limit,        \
+                           struct gg_arena *a,                                \
+                           struct store_notification **out, size_t *n,        \
+                           int64_t *unread, struct gg_err *err),              \
+      (s, account_id, unread_only, before, limit, a, out, n, unread, err))    \
+    /* Marks read: one (id > 0) or all up to and including id (-id). */     \
+    X(int, notifications_read, (struct store * s, int64_t account_id,         \
+                                int64_t id, int64_t now, int64_t *changed,    \
+                                struct gg_err *err),                          \
+      (s, account_id, id, now, changed, err))                                 \
+    X(int, points_add, (struct store * s, const struct store_points *p,       \
+                        struct gg_err *err), (s, p, err))                     \
+    /* Points under node in [from, to): by account (by_node 0) or by the   \
+     * node prefix of by_node digits; highest first, at most limit. */      \
+    X(int, points_ranking, (struct store * s, const char *node,               \
+                            int64_t from, int64_t to, size_t by_node,         \
+                            int limit, struct gg_arena *a,                    \
+                            struct store_points **out, size_t *n,             \
+                            struct gg_err *err),                              \
+      (s, node, from, to, by_node, limit, a, out, n, err))                    \
+    /* The ledger under node in [from, to), of one account (0: all),       \
+     * newest first, at most limit. */                                       \
+    X(int, points_ledger, (struct store * s, const char *node,                \
+                           int64_t account_id, int64_t from, int64_t to,      \
+                           int limit, struct gg_arena *a,                     \
+                           struct store_points **out, size_t *n,              \
+                           struct gg_err *err),                               \
+      (s, node, account_id, from, to, limit, a, out, n, err))                 \
+    /* Aggregates of the cases under f->node (scope, family, category,     \
+     * source, from, to of f), grouped; child: the prefix length. */         \
+    X(int, case_stats, (struct store * s, const struct store_case_filter *f,  \
+                        enum store_case_group group, size_t child_len,        \
+                        int64_t now, struct gg_arena *a,                      \
+                        struct store_case_stats **out, size_t *n,             \
+                        struct gg_err *err),                                  \
+      (s, f, group, child_len, now, a, out, n, err))
+
 struct gg_buf;
 
 #define STORE_DECLARE(ret, name, params, args)                                \
     ret store_##name params __attribute__((warn_unused_result));
 STORE_OPS(STORE_DECLARE)
+STORE_CASE_OPS(STORE_DECLARE)
 #undef STORE_DECLARE
 
 /*

@@ -9,6 +9,7 @@
 struct store_ops {
 #define STORE_VTABLE(ret, name, params, args) ret(*name) params;
     STORE_OPS(STORE_VTABLE)
+    STORE_CASE_OPS(STORE_VTABLE)
 #undef STORE_VTABLE
     void (*close)(struct store *s);
 };

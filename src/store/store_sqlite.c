@@ -13,6 +13,7 @@
 #include "core/gg_log.h"
 #include "store/migrations.h"
 #include "store/store_backend.h"
+#include "store/store_sqlite.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -390,12 +391,39 @@ struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[STMT__COUNT];
     sqlite3_stmt *rstmt[STORE_KIND__COUNT][ROP__COUNT];
+    sqlite3_stmt *xstmt[SQ_EXTRA_STMTS];
 };
 
-#define SQ(s) ((struct sqlite_store *)(s))
+sqlite3 *
+sq_db(struct sqlite_store *sq)
+{
+    return sq->db;
+}
+
+sqlite3_stmt *
+sq_extra_stmt(struct sqlite_store *sq, int slot, const char *sql,
+              const char *name, struct gg_err *err)
+{
+    sqlite3_stmt *st = sq->xstmt[slot];
+    int rc;
+
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    rc = sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        sq_fail(sq, rc, name, err);
+        return NULL;
+    }
+    sq->xstmt[slot] = st;
+    return st;
+}
 
 /* Maps a SQLite failure to our vocabulary; its text goes to the log only. */
-static int
+int
 sq_fail(struct sqlite_store *sq, int rc, const char *what, struct gg_err *err)
 {
     int primary = rc & 0xff;
@@ -441,7 +469,7 @@ sq_stmt(struct sqlite_store *sq, enum sqlite_stmt id, struct gg_err *err)
 }
 
 /* Steps a statement that returns no rows. */
-static int
+int
 sq_run(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
        struct gg_err *err)
 {
@@ -475,7 +503,7 @@ sq_change(struct sqlite_store *sq, sqlite3_stmt *st, enum sqlite_stmt id,
 /* Steps to the one row a statement is after: 0 with the statement on it
  * (read the columns, then reset), GG_ENOTFOUND (field) when there is none,
  * or the failure. */
-static int
+int
 sq_row(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
        const char *field, struct gg_err *err)
 {
@@ -493,7 +521,7 @@ sq_row(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
     if (!st)                                                                  \
     return GG_ESTORE
 
-static void
+void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
@@ -502,7 +530,7 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static void
+void
 bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
     if (id)
@@ -511,7 +539,7 @@ bind_id(sqlite3_stmt *st, int i, int64_t id)
         sqlite3_bind_null(st, i);
 }
 
-static void
+void
 bind_blob(sqlite3_stmt *st, int i, const unsigned char *p, size_t n)
 {
     if (p && n)
@@ -520,7 +548,7 @@ bind_blob(sqlite3_stmt *st, int i, const unsigned char *p, size_t n)
         sqlite3_bind_null(st, i);
 }
 
-static const char *
+const char *
 col_text(struct gg_arena *a, sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -531,7 +559,7 @@ col_text(struct gg_arena *a, sqlite3_stmt *st, int i)
 }
 
 /* The scope as a JSON array for json_each(); codes are digits only. */
-static const char *
+const char *
 scope_json(struct gg_arena *a, const struct store_scope *scope)
 {
     size_t len = 3;
@@ -555,7 +583,7 @@ scope_json(struct gg_arena *a, const struct store_scope *scope)
 
 /* ---- schema ---- */
 
-static int
+int
 sq_exec_sql(struct sqlite_store *sq, const char *sql, const char *what,
             struct gg_err *err)
 {
@@ -834,7 +862,7 @@ sq_node_get(struct store *s, const struct store_scope *scope, const char *code,
 }
 
 /* Collects rows into an arena array, growing by doubling. */
-static int
+int
 sq_collect(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
            struct gg_arena *a, size_t size,
            void (*read)(struct gg_arena *, sqlite3_stmt *, void *),
@@ -922,7 +950,7 @@ sq_account_insert(struct store *s, const struct store_account *acct,
     return sq_insert_id(sq, st, STMT_ACCOUNT_INSERT, id, err);
 }
 
-static struct store_blob
+struct store_blob
 col_blob(struct gg_arena *a, sqlite3_stmt *st, int i)
 {
     struct store_blob b = {NULL, 0};
@@ -961,7 +989,7 @@ read_account_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
 }
 
 /* Steps a statement expected to return at most one row into item. */
-static int
+int
 sq_one(struct sqlite_store *sq, sqlite3_stmt *st, const char *what,
        struct gg_arena *a, size_t size,
        void (*read)(struct gg_arena *, sqlite3_stmt *, void *), void **out,
@@ -2042,6 +2070,9 @@ static const char *const node_columns[][2] = {
     {"party_orgs", "node_code"},   {"party_members", "node_code"},
     {"node_geometry", "node_code"}, {"import_jobs", "node_code"},
     {"record_history", "node_code"},
+    {"departments", "node_code"},  {"services", "node_code"},
+    {"cases", "node_code"},        {"cases", "level_code"},
+    {"points", "node_code"},
     {"role_grants", "node_code"},  {"accounts", "home_node"},
     {"api_keys", "node_code"},
 };
@@ -2163,6 +2194,13 @@ static const struct {
     [STORE_KIND_PARTY_ORG] = {"party_orgs",
         "(SELECT count(*) FROM party_members m WHERE m.party_org_id = t.id)",
         "NULL", "instr(t.name, ?5) > 0", "t.kind", "t.parent_id"},
+    [STORE_KIND_DEPARTMENT] = {"departments",
+        "(SELECT count(*) FROM department_members m WHERE "
+        "m.department_id = t.id)", "NULL", "instr(t.name, ?5) > 0", "NULL",
+        "NULL"},
+    [STORE_KIND_SERVICE] = {"services", "0",
+        "(SELECT o.name FROM organisations o WHERE o.id = t.provider_id)",
+        "instr(t.name, ?5) > 0", "t.category", "t.provider_id"},
 };
 
 static const char *const record_op_name[ROP__COUNT] = {
@@ -2904,6 +2942,8 @@ sq_close(struct store *s)
     for (int k = 0; k < STORE_KIND__COUNT; k++)
         for (int o = 0; o < ROP__COUNT; o++)
             sqlite3_finalize(sq->rstmt[k][o]);
+    for (int i = 0; i < SQ_EXTRA_STMTS; i++)
+        sqlite3_finalize(sq->xstmt[i]);
     if (sqlite3_close(sq->db) != SQLITE_OK)
         gg_log(GG_LOG_ERROR, "store.sqlite", "op=close msg=\"%s\"",
                sqlite3_errmsg(sq->db));
@@ -2913,6 +2953,7 @@ sq_close(struct store *s)
 static const struct store_ops sqlite_ops = {
 #define STORE_OPS_INIT(ret, name, params, args) .name = sq_##name,
     STORE_OPS(STORE_OPS_INIT)
+    STORE_CASE_OPS(STORE_OPS_INIT)
 #undef STORE_OPS_INIT
         .close = sq_close,
 };
