@@ -178,6 +178,14 @@ api_after(struct http_req *req)
     api_read_end(req);
 }
 
+/* The server is stopping: end the event streams at once. */
+static void
+api_stopping(void *ctx)
+{
+    const struct api_app *app = ctx;
+    api_events_end(app->events);
+}
+
 void
 api_app_init(struct api_app *app, const struct gg_config *cfg,
              const struct gg_keys *keys)
@@ -203,6 +211,7 @@ api_app_init(struct api_app *app, const struct gg_config *cfg,
     app->http.thread_close = thread_close;
     app->http.front_line = front_line;
     app->http.after = api_after;
+    app->http.stopping = api_stopping;
 }
 
 /* ---- shared readers ---- */

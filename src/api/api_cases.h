@@ -49,6 +49,8 @@ void api_events_publish_result(struct api_events *ev, struct store *s,
                                struct gg_arena *a,
                                const struct case_result *res);
 void api_events_heartbeat(struct api_events *ev);
+/* Ends every stream (the server is stopping): pages reconnect elsewhere. */
+void api_events_end(struct api_events *ev);
 /* Open streams, for /metrics. */
 size_t api_events_count(struct api_events *ev);
 

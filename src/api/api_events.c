@@ -200,6 +200,21 @@ api_events_heartbeat(struct api_events *ev)
 }
 
 void
+api_events_end(struct api_events *ev)
+{
+    if (!ev)
+        return;
+    pthread_mutex_lock(&ev->mu);
+    for (struct api_sub *sub = ev->subs; sub; sub = sub->next) {
+        pthread_mutex_lock(&sub->mu);
+        sub->ended = 1;
+        pthread_mutex_unlock(&sub->mu);
+        http_stream_wake(&sub->stream);
+    }
+    pthread_mutex_unlock(&ev->mu);
+}
+
+void
 api_events_publish_result(struct api_events *ev, struct store *s,
                           struct gg_arena *a, const struct case_result *res)
 {

@@ -1,5 +1,6 @@
 /* cmd_serve.c - gridgov serve: the HTTP server until SIGINT or SIGTERM. */
 #include "core/gg.h"
+#include "core/gg_workcal.h"
 #include "core/gg_log.h"
 #include "api/api.h"
 #include "cli/cli_store.h"
@@ -51,6 +52,14 @@ cmd_serve(int argc, char **argv)
         gg_failf(&err, GG_EINVAL, "web", MSG_WEB_DIR, "%s", args.cfg.web);
         cli_error(args.lang, &err);
         return CLI_FAILED;
+    }
+    {
+        /* Case deadlines count these hours: refuse a bad value now. */
+        struct gg_workcal cal = {0};
+        if (gg_workcal_hours(&cal, args.cfg.work_hours, &err)) {
+            cli_error(args.lang, &err);
+            return CLI_USAGE;
+        }
     }
     rc = cli_keys_load(&args, 0, &keys);
     if (rc)

@@ -289,13 +289,17 @@ case_calendar_load(struct case_env *env, int64_t from, int64_t to,
     if (rc)
         return rc;
     out = gg_arena_alloc(ctx->a, (n + 1) * sizeof(*out));
+    env->cal.n_days = 0;
     for (size_t i = 0; i < n; i++) {
-        if (gg_workcal_day_parse(days[i].day, "day", &out[i].day, NULL))
-            out[i].day = 0;
-        out[i].work = days[i].work;
+        struct gg_workcal_day *d = &out[env->cal.n_days];
+        /* The store keeps them sorted; a row that is not a day is left
+         * out rather than break the order the lookups rely on. */
+        if (gg_workcal_day_parse(days[i].day, "day", &d->day, NULL))
+            continue;
+        d->work = days[i].work;
+        env->cal.n_days++;
     }
     env->cal.days = out;
-    env->cal.n_days = n;
     return 0;
 }
 

@@ -126,14 +126,16 @@ struct http_req {
  *   cannot be sent (an error code, no memory). The struct must stay valid
  *   until close is called; close may free it.
  * - read and close run on a worker thread, never at the same time for one
- *   stream. read must not block; when it returns 0 the connection sleeps
- *   until http_stream_wake.
+ *   stream. read is first called when the headers go out; it must not
+ *   block; when it returns 0 the connection sleeps until http_stream_wake.
  * - http_stream_wake may be called from any thread at any time until close
  *   is called, and must never be called after: the app's close takes the
  *   stream out of the app's lists under the lock its wakers hold while
  *   calling wake, so no waker can reach a closed stream. Wake calls neither
  *   read nor close and waits for neither: it may be called holding the
- *   app's own locks, and should be for the rule above.
+ *   app's own locks, and should be for the rule above. A wake before the
+ *   server took the stream (say, from the handler) does nothing, and need
+ *   not: read is called when the response starts.
  * - A sleeping connection does not notice that its client left. Send a
  *   heartbeat (an SSE comment ":\n\n", then wake) every ~20 s: writing it
  *   fails on a dead connection, which then ends, and close is called.
@@ -142,6 +144,8 @@ struct http_req {
  *   that have not ended when the grace period is over are ended by the
  *   server (read is not called again). A stream a handler starts after
  *   stopping ran ends at once.
+ * - A stream is a request in flight until it ends; its access-log line and
+ *   latency cover its whole life.
  */
 struct http_stream {
     /* Fills buf with up to max bytes: returns the count (> 0), 0 when
@@ -169,7 +173,7 @@ struct http_resp {
     const char *content_type;  /* for text, fd and stream */
     int fd;                    /* > 0: send this open file, then close it */
     uint64_t fd_size;
-    struct http_stream *stream; /* non-NULL: a streamed body, see above */
+    struct http_stream *stream; /* a streamed body, see above */
     const char *headers[HTTP_RESP_MAX_HEADERS][2];
     int n_headers;
     /*
@@ -182,6 +186,9 @@ struct http_resp {
      * belong to that thread, which must call http_finish exactly once;
      * req->thread_ctx stays the worker's and must not be used there. Time
      * spent deferred counts in the request's latency and access log.
+     * While http_server_stop runs, defer may be called with its worker
+     * waiting for http_finish: the finishing thread must never wait for a
+     * worker.
      */
     void (*defer)(struct http_req *req, void *arg);
     void *defer_arg;
