@@ -9,6 +9,7 @@ const struct cli_command cli_commands[] = {
     {"import", cmd_import, MSG_CMD_IMPORT},
     {"export", cmd_export, MSG_CMD_EXPORT},
     {"audit", cmd_audit, MSG_CMD_AUDIT},
+    {"cases", cmd_cases, MSG_CMD_CASES},
     {"bench", cmd_bench, MSG_CMD_BENCH},
     {"version", cmd_version, MSG_CMD_VERSION},
 };
@@ -70,7 +71,7 @@ cli_parse(const char *command, const struct cli_option *opts, size_t n_opts,
     /* Commands with words first: audit verify, import persons FILE. */
     int words = !strcmp(command, "import")                                ? 2
                 : !strcmp(command, "audit") || !strcmp(command, "bench") ||
-                        !strcmp(command, "export")
+                        !strcmp(command, "export") || !strcmp(command, "cases")
                     ? 1
                     : 0;
     struct gg_err err;

@@ -10,7 +10,8 @@ import unittest
 
 from harness import run, SOURCE, PHONE_RE, id_numbers_in
 
-COMMANDS = ["serve", "init", "demo", "check", "audit", "bench", "version"]
+COMMANDS = ["serve", "init", "demo", "check", "audit", "cases", "bench",
+            "version"]
 
 
 def ring_of(geojson):
@@ -69,6 +70,19 @@ class Cli(unittest.TestCase):
             rc, _, err = run(args)
             self.assertEqual(rc, 2, args)
             self.assertTrue(err.startswith("gridgov"), args)
+
+    def test_case_flow_diagrams_are_the_docs(self):
+        """docs/cases.md shows the workflow tables as `gridgov cases flows`
+        prints them: regenerate the block when case_flow.def changes."""
+        rc, out, _ = run(["cases", "flows"])
+        self.assertEqual(rc, 0)
+        self.assertIn("stateDiagram-v2", out)
+        with open(os.path.join(SOURCE, "docs", "cases.md")) as f:
+            doc = f.read()
+        block = doc.split("```mermaid\n", 1)[1].split("```", 1)[0]
+        self.assertEqual(block, out)
+        self.assertEqual(run(["cases", "flows", "--family", "nope"])[0], 2)
+        self.assertEqual(run(["cases", "nope"])[0], 2)
 
     def test_bench_hash(self):
         rc, out, _ = run(["bench", "hash"])
