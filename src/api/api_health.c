@@ -2,6 +2,7 @@
 #include "core/gg.h"
 #include "core/gg_time.h"
 #include "api/api.h"
+#include "api/api_cases.h"
 
 #include <unistd.h>
 
@@ -54,8 +55,25 @@ int
 api_metrics_get(struct http_req *req, struct http_resp *resp,
                 struct gg_err *err)
 {
+    const struct api_app *app = api_thread(req)->app;
+    uint64_t batches, writes;
     int rc = http_metrics_render(req, &resp->text);
 
+    api_writer_metrics(app->writer, &batches, &writes);
+    if (!rc)
+        rc = gg_buf_addf(
+            &resp->text,
+            "# HELP gridgov_case_writes_total Case writes group-committed.\n"
+            "# TYPE gridgov_case_writes_total counter\n"
+            "gridgov_case_writes_total %" PRIu64 "\n"
+            "# HELP gridgov_case_commits_total Commits (fsyncs) of case "
+            "writes.\n"
+            "# TYPE gridgov_case_commits_total counter\n"
+            "gridgov_case_commits_total %" PRIu64 "\n"
+            "# HELP gridgov_event_streams Open Server-Sent Events streams.\n"
+            "# TYPE gridgov_event_streams gauge\n"
+            "gridgov_event_streams %zu\n",
+            writes, batches, api_events_count(app->events));
     if (!rc)
         rc = gg_buf_addf(
             &resp->text,
