@@ -724,7 +724,8 @@ api_cases_stats(struct http_req *req, struct http_resp *resp,
                         err);
     if (rc)
         return rc;
-    child = strlen(f.node) <= 6 ? strlen(f.node) + 3
+    /* The next level's code length: 2 4 6 9 12 15 18. */
+    child = strlen(f.node) < 6    ? strlen(f.node) + 2
             : strlen(f.node) < 18 ? strlen(f.node) + 3
                                   : 18;
     f.mine_only = 0;
@@ -1075,12 +1076,15 @@ api_calendar_put(struct http_req *req, struct http_resp *resp,
     return api_calendar_get(req, resp, err);
 }
 
-/* GET /catalogue: the services a resident can order where they live. */
-int
-api_catalogue(struct http_req *req, struct http_resp *resp,
+/* The records of kind at the nodes above (or at) each of who's roles, at
+ * the code lengths given: the departments of a district and street, the
+ * services of a street and community. */
+static int
+records_above(struct http_req *req, struct http_resp *resp,
+              enum store_kind kind, const size_t *lens, size_t n_lens,
               struct gg_err *err)
 {
-    const struct reg_kind *k = registry_kind_of(STORE_KIND_SERVICE);
+    const struct reg_kind *k = registry_kind_of(kind);
     struct account_who *who = api_who(req);
     json_t *items = json_array();
     int64_t seen[256];
@@ -1088,25 +1092,26 @@ api_catalogue(struct http_req *req, struct http_resp *resp,
 
     for (size_t r = 0; r < who->n_roles; r++) {
         const char *code = who->roles[r].node_code;
-        /* The community and the street the role lies in. */
-        for (size_t len = 9; len <= 12 && len <= strlen(code); len += 3) {
-            const char *prefix = gg_arena_strndup(req->arena, code, len);
+        for (size_t l = 0; l < n_lens && lens[l] <= strlen(code); l++) {
+            const char *prefix = gg_arena_strndup(req->arena, code, lens[l]);
             struct store_scope scope = {&prefix, 1};
             struct store_record_filter f = {0};
             struct store_record *rows;
             size_t n = 0;
             f.node = prefix;
             f.limit = 200;
-            if (store_record_list(api_store(req), STORE_KIND_SERVICE, &scope,
-                                  &f, req->arena, &rows, &n, err)) {
+            if (store_record_list(api_store(req), kind, &scope, &f,
+                                  req->arena, &rows, &n, err)) {
                 json_decref(items);
                 return err->code;
             }
             for (size_t i = 0; i < n; i++) {
                 int dup = 0;
-                /* Only services of this very node (not a sub-node's). */
+                /* Only the records of this very node (not a sub-node's),
+                 * and only services on offer. */
                 if (strcmp(rows[i].node_code, prefix) ||
-                    !rows[i].v[STORE_F_SERVICE_active].i)
+                    (kind == STORE_KIND_SERVICE &&
+                     !rows[i].v[STORE_F_SERVICE_active].i))
                     continue;
                 for (size_t s = 0; s < n_seen; s++)
                     dup |= seen[s] == rows[i].id;
@@ -1119,6 +1124,27 @@ api_catalogue(struct http_req *req, struct http_resp *resp,
     }
     http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
     return 0;
+}
+
+/* GET /catalogue: the services a resident can order where they live. */
+int
+api_catalogue(struct http_req *req, struct http_resp *resp,
+              struct gg_err *err)
+{
+    static const size_t lens[] = {9, 12};
+    return records_above(req, resp, STORE_KIND_SERVICE, lens,
+                         GG_ARRAY_LEN(lens), err);
+}
+
+/* GET /cases/departments: the departments a case can go to from where
+ * who works (the district's and the street's). */
+int
+api_cases_departments(struct http_req *req, struct http_resp *resp,
+                      struct gg_err *err)
+{
+    static const size_t lens[] = {6, 9};
+    return records_above(req, resp, STORE_KIND_DEPARTMENT, lens,
+                         GG_ARRAY_LEN(lens), err);
 }
 
 /* ---- department members ---- */

@@ -760,6 +760,8 @@ case_report(const struct case_env *env, const struct account_who *who,
     rc = tx_end(env, rc, err);
     if (!rc)
         rc = store_case_get(ctx->s, c->id, ctx->a, &res->c, err);
+    if (!rc)
+        event_add(res, 0, 0, "case.changed", c->id);
 out:
     json_decref(extra);
     return rc;
