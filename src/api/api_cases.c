@@ -174,8 +174,31 @@ report_read(json_t *body, struct gg_arena *a, struct case_input *in,
     return rc;
 }
 
+/* The names of every action or state, for a 400 that lists them. */
+static const char *
+names_text(struct gg_arena *a, int n, const char *(*name)(int))
+{
+    const char *s = "";
+    for (int i = 0; i < n; i++)
+        s = gg_arena_printf(a, "%s%s%s", s, i ? ", " : "", name(i));
+    return s;
+}
+
+static const char *
+action_name(int i)
+{
+    return case_action_name((enum case_action)i);
+}
+
+static const char *
+state_name(int i)
+{
+    return case_state_name((enum case_state)i);
+}
+
 static int
-action_read(json_t *body, struct case_input *in, struct gg_err *err)
+action_read(json_t *body, struct gg_arena *a, struct case_input *in,
+            struct gg_err *err)
 {
     static const char *const keys[] = {
         "action", "version", "note", "assignee", "rating", "outcome",
@@ -190,7 +213,8 @@ action_read(json_t *body, struct case_input *in, struct gg_err *err)
     if (!rc)
         rc = str_field(body, "action", 20, 1, &action, err);
     if (!rc && case_action_parse(action, &in->action))
-        rc = gg_fail(err, GG_EINVAL, "action", MSG_FIELD_CHOICE);
+        rc = gg_failf(err, GG_EINVAL, "action", MSG_FIELD_CHOICE, "%s",
+                      names_text(a, CA__COUNT, action_name));
     if (!rc)
         rc = api_json_int(body, "version", 1, INT64_MAX, 0, &in->version,
                           err);
@@ -367,7 +391,7 @@ api_cases_act(struct http_req *req, struct http_resp *resp,
     int rc = api_param_id(req, "id", &cw->id, err);
 
     if (!rc)
-        rc = action_read(req->json, &cw->in, err);
+        rc = action_read(req->json, req->arena, &cw->in, err);
     if (rc)
         return rc;
     api_write_defer(req, resp, w);
@@ -474,7 +498,8 @@ case_filter(struct http_req *req, struct store_case_filter *f,
         for (size_t i = 0; i < scope->n; i++)
             under |= !strncmp(scope->prefixes[i], f->node, strlen(f->node));
         if (!under)
-            return gg_fail(err, GG_ENOTFOUND, "node", MSG_NODE_NOT_FOUND);
+            return gg_failf(err, GG_ENOTFOUND, "node", MSG_NODE_NOT_FOUND,
+                            "%s", f->node);
     }
     return 0;
 }
@@ -499,7 +524,8 @@ api_cases_list(struct http_req *req, struct http_resp *resp,
         rc = http_query_str(req, "state", 20, &state, err);
     if (!rc && state && *state) {
         if (case_state_parse(state, &st))
-            return gg_fail(err, GG_EINVAL, "state", MSG_FIELD_CHOICE);
+            return gg_failf(err, GG_EINVAL, "state", MSG_FIELD_CHOICE, "%s",
+                            names_text(req->arena, CS__COUNT, state_name));
         f.state = case_state_name(st);
     }
     if (!rc)
@@ -650,6 +676,44 @@ api_cases_log(struct http_req *req, struct http_resp *resp,
                       l[i].note ? json_string(l[i].note) : json_null(),
                       "detail", detail ? detail : json_null()));
     }
+    http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}
+
+/* GET /cases/{id}/assignees: who the case can be dispatched to in its
+ * grid (the roster's posts and the accounts that hold them). */
+int
+api_cases_assignees(struct http_req *req, struct http_resp *resp,
+                    struct gg_err *err)
+{
+    struct account_ctx ctx;
+    struct case_env env;
+    struct store_case *c;
+    struct store_post_holder *h;
+    size_t n = 0;
+    unsigned bits;
+    json_t *items;
+    int rc = read_env(req, &ctx, &env, err);
+
+    if (!rc)
+        rc = case_load(req, &env, &c, &bits, err);
+    if (!rc && !(bits & (W_HOLDER | W_STAFF)))
+        rc = gg_fail(err, GG_EFORBIDDEN, "", MSG_FORBIDDEN);
+    if (!rc)
+        rc = store_post_holders(api_store(req),
+                                strlen(c->node_code) > 15
+                                    ? gg_arena_strndup(req->arena,
+                                                       c->node_code, 15)
+                                    : c->node_code,
+                                req->arena, &h, &n, err);
+    if (rc)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items,
+                              json_pack("{s:I,s:s,s:s}", "account_id",
+                                        (json_int_t)h[i].account_id, "name",
+                                        h[i].name, "post", h[i].post));
     http_resp_json(resp, 200, json_pack("{s:o}", "items", items));
     return 0;
 }
@@ -975,21 +1039,17 @@ api_case_rules_put(struct http_req *req, struct http_resp *resp,
     return api_case_rules_list(req, resp, err);
 }
 
-int
-api_calendar_get(struct http_req *req, struct http_resp *resp,
-                 struct gg_err *err)
+/* 200 {"year","work_hours","days"}: the exceptions of one year. */
+static int
+calendar_out(struct http_req *req, struct http_resp *resp, int64_t year,
+             struct gg_err *err)
 {
     struct store_calendar_day *d;
     char from[16], to[16];
-    int64_t year = 0;
     size_t n = 0;
     json_t *items;
-    int rc = api_query_int(req, "year", 2200, &year, err);
+    int rc;
 
-    if (rc)
-        return rc;
-    if (!year)
-        year = gg_today_ymd(gg_now_s()) / 10000;
     snprintf(from, sizeof(from), "%04d-01-01", (int)year);
     snprintf(to, sizeof(to), "%04d-12-31", (int)year);
     rc = store_calendar_list(api_store(req), from, to, req->arena, &d, &n,
@@ -1009,6 +1069,20 @@ api_calendar_get(struct http_req *req, struct http_resp *resp,
                              api_thread(req)->app->cfg->work_hours, "days",
                              items));
     return 0;
+}
+
+int
+api_calendar_get(struct http_req *req, struct http_resp *resp,
+                 struct gg_err *err)
+{
+    int64_t year = 0;
+    int rc = api_query_int(req, "year", 2200, &year, err);
+
+    if (rc)
+        return rc;
+    if (!year)
+        year = gg_today_ymd(gg_now_s()) / 10000;
+    return calendar_out(req, resp, year, err);
 }
 
 int
@@ -1049,8 +1123,8 @@ api_calendar_put(struct http_req *req, struct http_resp *resp,
             rc = gg_workcal_day_parse(days[i].day, "day", &dn, err);
         if (!rc && (strcmp(days[i].day, from) < 0 ||
                     strcmp(days[i].day, to) > 0))
-            rc = gg_failf(err, GG_EINVAL, "day", MSG_FIELD_RANGE, "%s",
-                          from);
+            rc = gg_failf(err, GG_EINVAL, "day", MSG_FIELD_RANGE, "%s–%s",
+                          from, to);
         if (!rc)
             rc = api_json_bool(v, "work", &work, err);
         if (!rc && work < 0)
@@ -1059,7 +1133,8 @@ api_calendar_put(struct http_req *req, struct http_resp *resp,
             rc = str_field(v, "name", 50, 0, &days[i].name, err);
         for (size_t k = 0; !rc && k < i; k++)
             if (!strcmp(days[k].day, days[i].day))
-                rc = gg_fail(err, GG_EINVAL, "day", MSG_DUPLICATE);
+                rc = gg_failf(err, GG_EINVAL, "day", MSG_DUPLICATE, "%s",
+                              days[i].day);
         if (rc)
             return rc;
         days[i].work = work;

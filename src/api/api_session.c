@@ -21,7 +21,8 @@ api_me_json(const struct account_who *who)
             json_array_append_new(caps,
                                   json_string(capability_name(
                                       (enum capability)c)));
-    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:o}", "username",
+    return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:o}", "id",
+                     (json_int_t)who->account_id, "username",
                      who->username, "display_name", who->display_name,
                      "csrf_token", who->csrf_token, "roles", roles,
                      "capabilities", caps, "must_change_password",

@@ -866,6 +866,12 @@ struct store_points {
     const char *name;           /* reads: the account or node */
 };
 
+/* An account that holds a post in a grid's roster (派遣对象). */
+struct store_post_holder {
+    int64_t account_id;
+    const char *name, *post;
+};
+
 /* Aggregates of cases for statistics (one group). */
 struct store_case_stats {
     const char *key;            /* the group's key ("" for all) */
@@ -994,6 +1000,11 @@ enum store_case_group {
     X(int, post_accounts, (struct store * s, const char *node,                \
                            const char *post, int64_t ids[32], size_t *n,      \
                            struct gg_err *err), (s, node, post, ids, n, err)) \
+    /* The accounts whose persons hold posts at a node, by post. */        \
+    X(int, post_holders, (struct store * s, const char *node,                 \
+                          struct gg_arena *a, struct store_post_holder **out, \
+                          size_t *n, struct gg_err *err),                     \
+      (s, node, a, out, n, err))                                              \
     /* The posts an account's person holds, as "post@node" (at most 32). */ \
     X(int, account_posts, (struct store * s, int64_t account_id,              \
                            struct gg_arena *a, const char **out, size_t *n,   \

@@ -157,6 +157,10 @@
                        "ON a.person_id = r.person_id WHERE r.node_code = ?1 " \
                        "AND r.post = ?2 AND a.disabled = 0 ORDER BY a.id "    \
                        "LIMIT 32")                                            \
+    SQL(POST_HOLDERS, "SELECT a.id, a.display_name, r.post FROM roster r "    \
+                      "JOIN accounts a ON a.person_id = r.person_id WHERE "   \
+                      "r.node_code = ?1 AND a.disabled = 0 ORDER BY r.post, " \
+                      "a.id LIMIT 500")                                       \
     SQL(ACCOUNT_POSTS, "SELECT r.post || '@' || r.node_code FROM roster r "   \
                        "JOIN accounts a ON a.person_id = r.person_id WHERE "  \
                        "a.id = ?1 ORDER BY r.id LIMIT 32")                    \
@@ -955,6 +959,31 @@ sq_post_accounts(struct store *s, const char *node, const char *post,
     bind_text(st, 1, node);
     bind_text(st, 2, post ? post : "grid_chief");
     return sq_ids(sq, st, "post_accounts", ids, 32, n, err);
+}
+
+static void
+read_holder_cb(struct gg_arena *a, sqlite3_stmt *st, void *item)
+{
+    struct store_post_holder *h = item;
+    h->account_id = sqlite3_column_int64(st, 0);
+    h->name = col_text(a, st, 1);
+    h->post = col_text(a, st, 2);
+}
+
+int
+sq_post_holders(struct store *s, const char *node, struct gg_arena *a,
+                struct store_post_holder **out, size_t *n, struct gg_err *err)
+{
+    struct sqlite_store *sq = SQ(s);
+    CS_OR_FAIL(sq, st, CS_POST_HOLDERS);
+    void *items = NULL;
+    int rc;
+
+    bind_text(st, 1, node);
+    rc = sq_collect(sq, st, "post_holders", a, sizeof(**out), read_holder_cb,
+                    &items, n, err);
+    *out = items;
+    return rc;
 }
 
 static void
