@@ -378,8 +378,7 @@ api_cases_create(struct http_req *req, struct http_resp *resp,
                          cw->in.lat, "lon", req->arena, &cw->grid, err);
     if (rc)
         return rc;
-    api_write_defer(req, resp, w);
-    return 0;
+    return api_write_defer(req, resp, w, err);
 }
 
 int
@@ -394,8 +393,7 @@ api_cases_act(struct http_req *req, struct http_resp *resp,
         rc = action_read(req->json, req->arena, &cw->in, err);
     if (rc)
         return rc;
-    api_write_defer(req, resp, w);
-    return 0;
+    return api_write_defer(req, resp, w, err);
 }
 
 /* ---- reads ---- */
@@ -1148,7 +1146,7 @@ api_calendar_put(struct http_req *req, struct http_resp *resp,
         gg_log(GG_LOG_ERROR, "calendar", "op=rollback failed=1");
     if (rc)
         return rc;
-    return api_calendar_get(req, resp, err);
+    return calendar_out(req, resp, year, err);
 }
 
 /* The records of kind at the nodes above (or at) each of who's roles, at

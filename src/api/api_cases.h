@@ -25,9 +25,11 @@ struct api_write {
 };
 
 /* Sets resp->defer so that the server hands w to the writer after the
- * handler returns 0; w->fn and w->arg must be set. */
-void api_write_defer(struct http_req *req, struct http_resp *resp,
-                     struct api_write *w);
+ * handler returns 0; w->fn and w->arg must be set. GG_ESTORE (503) when
+ * the writer is not running. */
+int api_write_defer(struct http_req *req, struct http_resp *resp,
+                    struct api_write *w, struct gg_err *err)
+    __attribute__((warn_unused_result));
 
 struct api_writer *api_writer_start(const struct api_app *app);
 void api_writer_stop(struct api_writer *wr);

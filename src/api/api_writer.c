@@ -51,14 +51,17 @@ enqueue(struct http_req *req, void *arg)
     pthread_mutex_unlock(&wr->mu);
 }
 
-void
+int
 api_write_defer(struct http_req *req, struct http_resp *resp,
-                struct api_write *w)
+                struct api_write *w, struct gg_err *err)
 {
     w->req = req;
     w->writer = api_thread(req)->app->writer;
+    if (!w->writer)
+        return gg_fail(err, GG_ESTORE, "", MSG_STORE_UNAVAILABLE);
     resp->defer = enqueue;
     resp->defer_arg = w;
+    return 0;
 }
 
 /* The context a write runs in: the writer's connection, inside its
