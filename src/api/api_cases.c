@@ -742,8 +742,7 @@ stats_json(const struct store_case_stats *g)
         /* 满意率: rated 4 or 5 */
         "satisfaction_rate", rate(g->satisfied, g->rated),
         /* 调处率 and 调解成功率, disputes */
-        "mediation_rate", rate(g->mediated, g->mediated ? g->total - g->ended
-                                                        : 0),
+        "mediation_rate", rate(g->mediated, g->disputes),
         "mediation_success_rate", rate(g->mediated_ok, g->mediated),
         "response_on_time_rate", rate(g->responded_on_time, g->responded),
         "avg_handle_hours",

@@ -148,7 +148,7 @@ stats(const struct cli_args *args, struct store *s, const char *node)
         pct("返工率 rework", g[i].reworked, g[i].total - g[i].ended);
         pct("满意率 satisfaction", g[i].satisfied, g[i].rated);
         if (fam == CF_DISPUTE) {
-            pct("调处率 mediated", g[i].mediated, g[i].total - g[i].ended);
+            pct("调处率 mediated", g[i].mediated, g[i].disputes);
             pct("调解成功率 mediation success", g[i].mediated_ok,
                 g[i].mediated);
         }

@@ -30,6 +30,7 @@ gg_failf(struct gg_err *err, int code, const char *field, enum gg_msg_id msg,
          const char *fmt, ...)
 {
     va_list ap;
+    size_t len;
 
     if (!err)
         return code;
@@ -37,6 +38,11 @@ gg_failf(struct gg_err *err, int code, const char *field, enum gg_msg_id msg,
     va_start(ap, fmt);
     vsnprintf(err->arg, sizeof(err->arg), fmt, ap);
     va_end(ap);
+    /* The same for the argument (a long list of choices): the message
+     * goes out as JSON, which cannot carry half a character. */
+    len = strlen(err->arg);
+    while (len && !gg_utf8_valid(err->arg, len))
+        err->arg[--len] = '\0';
     return code;
 }
 

@@ -234,7 +234,8 @@ case_actions_for(const struct store_case *c, unsigned who_bits,
 
     for (size_t i = 0; i < GG_ARRAY_LEN(flows); i++)
         if (flows[i].family == f && flows[i].from == s &&
-            (flows[i].who & who_bits))
+            (flows[i].who & who_bits) &&
+            !(flows[i].action == CA_RATE && c->rating)) /* rated once */
             out[n++] = flows[i].action;
     return n;
 }
@@ -803,6 +804,14 @@ need_check(const struct case_flow *fl, const struct case_input *in,
     return 0;
 }
 
+/* Whether a node lies in the district of code (or above it). */
+static int
+same_district(const char *node, const char *code)
+{
+    size_t len = strlen(node) < 6 ? strlen(node) : 6;
+    return !strncmp(node, code, len);
+}
+
 /* Checks and sets the assignee an action names. */
 static int
 assign(const struct case_env *env, const struct case_input *in,
@@ -817,9 +826,29 @@ assign(const struct case_env *env, const struct case_input *in,
     all.prefixes = &root;
     all.n = 1;
     if (!strcmp(in->assignee_kind, "account")) {
+        struct store_role *roles;
+        size_t n = 0;
+        int near = 0;
+        /* Someone who works in the case's district: a role there, or a
+         * department of it. */
         if (store_account_by_id(ctx->s, in->assignee_id, ctx->a, &acct,
                                 NULL) ||
-            acct->disabled)
+            acct->disabled ||
+            store_account_roles(ctx->s, acct->id, ctx->a, &roles, &n, NULL))
+            return gg_fail(err, GG_EINVAL, "assignee", MSG_CASE_ASSIGNEE);
+        for (size_t i = 0; i < n; i++)
+            near |= same_district(roles[i].node_code, c->node_code);
+        if (!near) {
+            int64_t depts[32];
+            size_t nd = 0;
+            if (store_account_departments(ctx->s, acct->id, depts, &nd, err))
+                return err->code;
+            for (size_t i = 0; i < nd && !near; i++)
+                near = !store_record_get(ctx->s, STORE_KIND_DEPARTMENT, &all,
+                                         depts[i], ctx->a, &r, NULL) &&
+                       same_district(r->node_code, c->node_code);
+        }
+        if (!near)
             return gg_fail(err, GG_EINVAL, "assignee", MSG_CASE_ASSIGNEE);
     } else if (!strcmp(in->assignee_kind, "post")) {
         int64_t ids[32];
@@ -837,7 +866,8 @@ assign(const struct case_env *env, const struct case_input *in,
             return gg_fail(err, GG_EINVAL, "assignee", MSG_CASE_ASSIGNEE);
     } else {
         if (store_record_get(ctx->s, STORE_KIND_ORG, &all, in->assignee_id,
-                             ctx->a, &r, NULL))
+                             ctx->a, &r, NULL) ||
+            !same_district(r->node_code, c->node_code))
             return gg_fail(err, GG_EINVAL, "assignee", MSG_CASE_ASSIGNEE);
     }
     c->assignee_kind = in->assignee_kind;
@@ -912,6 +942,23 @@ summons_update(const struct case_env *env, const struct account_who *who,
     return rc;
 }
 
+/* Whether the case's log holds an action already: a reopened case that
+ * closes or is rated again gives its points only once. */
+static int
+log_has(const struct case_env *env, const struct store_case *c,
+        const char *action, int *has, struct gg_err *err)
+{
+    struct store_case_log *l;
+    size_t n = 0;
+    int rc = store_case_log_list(env->ctx->s, c->id, env->ctx->a, &l, &n,
+                                 err);
+
+    *has = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        *has |= !strcmp(l[i].action, action);
+    return rc;
+}
+
 /* What the action does beyond the state, before the case is written. */
 static int
 apply(const struct case_env *env, const struct account_who *who,
@@ -947,8 +994,12 @@ apply(const struct case_env *env, const struct account_who *who,
         break;
     case CA_MERGE: {
         struct store_case *target;
+        unsigned target_bits;
+        /* Into a case who can see: one outside is as if it did not
+         * exist. */
         if (in->duplicate_of == c->id ||
             store_case_get(ctx->s, in->duplicate_of, ctx->a, &target, NULL) ||
+            case_visible(env, who, target, &target_bits, NULL) ||
             strcmp(target->family, c->family) ||
             !is_open(state_of(target)))
             return gg_fail(err, GG_EINVAL, "duplicate_of",
@@ -1024,26 +1075,31 @@ apply(const struct case_env *env, const struct account_who *who,
         break;
     case CA_CLOSE: {
         const char *missing;
+        int again = 0;
         rc = summons_all_reported(env, c, &missing, err);
+        if (!rc)
+            rc = log_has(env, c, "close", &again, err);
         if (rc)
             return rc;
         if (missing)
             return gg_failf(err, GG_ECONFLICT, "", MSG_CASE_SUMMONS_OPEN,
                             "%s", missing);
         c->closed_at = ctx->now;
-        rc = points_give(env, c, c->handler_id,
-                         !c->resolve_due || ctx->now <= c->resolve_due
-                             ? PR_ON_TIME
-                             : PR_LATE,
-                         err);
-        if (!rc && !strcmp(c->source, "patrol") && c->reporter_id &&
-            c->reporter_id != c->handler_id)
+        if (!again)
+            rc = points_give(env, c, c->handler_id,
+                             !c->resolve_due || ctx->now <= c->resolve_due
+                                 ? PR_ON_TIME
+                                 : PR_LATE,
+                             err);
+        if (!rc && !again && !strcmp(c->source, "patrol") &&
+            c->reporter_id && c->reporter_id != c->handler_id)
             rc = points_give(env, c, c->reporter_id, PR_SELF_FOUND, err);
         if (!rc && c->reporter_id)
             rc = notify_one(env, res, c->reporter_id, "case.closed", c, err);
         break;
     }
-    case CA_RATE:
+    case CA_RATE: {
+        int again = 0;
         if (c->rating)
             return gg_fail(err, GG_ECONFLICT, "rating", MSG_CASE_RATED);
         if (in->rating < 1 || in->rating > 5)
@@ -1053,11 +1109,13 @@ apply(const struct case_env *env, const struct account_who *who,
         c->rating_comment = in->note;
         c->rated_at = ctx->now;
         json_object_set_new(detail, "rating", json_integer(in->rating));
-        if (in->rating == 5)
+        rc = log_has(env, c, "rate", &again, err);
+        if (!rc && !again && in->rating == 5)
             rc = points_give(env, c, c->handler_id, PR_PRAISED, err);
-        else if (in->rating <= 2)
+        else if (!rc && !again && in->rating <= 2)
             rc = points_give(env, c, c->handler_id, PR_COMPLAINED, err);
         break;
+    }
     case CA_REOPEN:
         if (ctx->now - c->closed_at > (int64_t)env->reopen_days * 86400)
             return gg_failf(err, GG_ECONFLICT, "", MSG_CASE_REOPEN_LATE,
@@ -1073,9 +1131,18 @@ apply(const struct case_env *env, const struct account_who *who,
         const char *root = "";
         all.prefixes = &root;
         all.n = 1;
+        struct store_summons *had;
+        size_t n_had = 0;
+        rc = store_summons_list(ctx->s, c->id, ctx->a, &had, &n_had, err);
         for (size_t i = 0; !rc && i < in->n_departments; i++) {
             struct store_record *d;
             struct store_summons m = {0};
+            int again = 0;
+            /* A department summoned before keeps its check-in and report. */
+            for (size_t k = 0; k < n_had; k++)
+                again |= had[k].department_id == in->departments[i];
+            if (again)
+                continue;
             int64_t ids[1];
             struct store_count *members;
             size_t nm = 0;

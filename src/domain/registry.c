@@ -401,7 +401,8 @@ check_node(const struct account_ctx *ctx, const struct account_who *who,
     enum store_node_level lowest =
         k->kind == STORE_KIND_PARTY_ORG || k->kind == STORE_KIND_DEPARTMENT
             ? NODE_DISTRICT
-            : NODE_COMMUNITY;
+        : k->kind == STORE_KIND_SERVICE ? NODE_STREET
+                                        : NODE_COMMUNITY;
     int rc = node_code_check(code, NULL, "node_code", err);
 
     if (rc)

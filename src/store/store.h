@@ -877,6 +877,7 @@ struct store_case_stats {
     const char *key;            /* the group's key ("" for all) */
     int64_t total, open, closed, ended; /* ended: rejected withdrawn merged */
     int64_t closed_on_time, due, reworked, rated, satisfied;
+    int64_t disputes;           /* disputes not rejected, withdrawn, merged */
     int64_t mediated, mediated_ok, responded_on_time, responded;
     int64_t handle_s;           /* sum of reported -> closed, closed ones */
     int64_t red, yellow;        /* open ones now */

@@ -49,17 +49,18 @@
     "alert = ?41, next_alert_at = ?42, updated_at = ?43"
 
 /* Statements about cases whose rows the filter lets through: ?1 scope (a
- * JSON array or NULL), ?2 node, ?3 reporter, ?4 account, ?5 departments
- * (JSON), ?6 posts (JSON "post@node"), ?7 mine only. */
+ * JSON array or NULL), ?2 node ("" for all; it bounds every relation, not
+ * only the scope's), ?3 reporter, ?4 account, ?5 departments (JSON), ?6
+ * posts (JSON "post@node"), ?7 mine only. */
 #define CASE_VISIBLE                                                          \
-    "((?7 = 0 AND ?1 IS NOT NULL AND c.node_code >= ?2 AND c.node_code < "    \
-    "?2 || ':' AND " SQ_IN_SCOPE("c.node_code", 1) ") OR c.reporter_id = ?3 " \
+    "(c.node_code >= ?2 AND c.node_code < ?2 || ':' AND ((?7 = 0 AND ?1 IS "  \
+    "NOT NULL AND " SQ_IN_SCOPE("c.node_code", 1) ") OR c.reporter_id = ?3 "  \
     "OR (c.assignee_kind = 'account' AND c.assignee_id = ?4) OR "             \
     "(c.assignee_kind = 'department' AND c.assignee_id IN (SELECT value "     \
     "FROM json_each(?5))) OR EXISTS (SELECT 1 FROM case_summons m WHERE "     \
     "m.case_id = c.id AND m.department_id IN (SELECT value FROM "             \
     "json_each(?5))) OR (c.assignee_kind = 'post' AND c.assignee_post || "    \
-    "'@' || c.node_code IN (SELECT value FROM json_each(?6))))"
+    "'@' || c.node_code IN (SELECT value FROM json_each(?6)))))"
 
 /* The other filters: ?8 family, ?9 category, ?10 source, ?11 state, ?12
  * open, ?13 alert, ?14 q, ?15 from, ?16 to. */
@@ -1215,6 +1216,8 @@ sq_case_stats(struct store *s, const struct store_case_filter *f,
         "sum(c.state = 'closed' AND c.closed_at <= c.resolve_due), "
         "sum(c.state = 'closed' OR (" CASE_OPEN " AND c.resolve_due < ?18)), "
         "sum(c.rework_count > 0), sum(c.rating > 0), sum(c.rating >= 4), "
+        "sum(c.family = 'dispute' AND c.state NOT IN ('rejected', "
+        "'withdrawn', 'merged')), "
         "sum(c.family = 'dispute' AND c.outcome IS NOT NULL), "
         "sum(c.family = 'dispute' AND c.outcome = 'success'), "
         "sum(c.accepted_at IS NOT NULL AND c.accepted_at <= c.response_due), "
@@ -1256,6 +1259,7 @@ sq_case_stats(struct store *s, const struct store_case_filter *f,
         g->reworked = sqlite3_column_int64(st, i++);
         g->rated = sqlite3_column_int64(st, i++);
         g->satisfied = sqlite3_column_int64(st, i++);
+        g->disputes = sqlite3_column_int64(st, i++);
         g->mediated = sqlite3_column_int64(st, i++);
         g->mediated_ok = sqlite3_column_int64(st, i++);
         g->responded_on_time = sqlite3_column_int64(st, i++);

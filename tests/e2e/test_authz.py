@@ -8,10 +8,13 @@ import json
 import os
 import re
 import sqlite3
+import struct
+import time
 import unittest
+import zlib
 
-from harness import (Client, Server, SOURCE, ID_NO_RE, PHONE_RE, error_of,
-                     id_numbers_in)
+from harness import (Client, Response, Server, SOURCE, ID_NO_RE, PHONE_RE,
+                     error_of, id_numbers_in)
 
 # One demo account for every role.
 ACCOUNTS = {
@@ -23,6 +26,20 @@ ACCOUNTS = {
     "sys_admin": "sysadmin", "sec_admin": "secadmin", "audit_admin": "auditor",
 }
 OUTSIDE = "110101"  # 东城区: a district no demo role reaches
+STREAM = object()   # a fixture body: the route answers an endless stream
+
+
+def png(seed):
+    """A small valid PNG whose bytes (so hash) differ with seed."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\x00" + bytes([seed & 255, (seed >> 8) & 255,
+                                     (seed >> 16) & 255, y])
+                   for y in range(2))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 2, 8, 6, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def read_tables():
@@ -77,8 +94,9 @@ class Matrix(unittest.TestCase):
             assert r.status == 200, (user, r.body)
             if c.request("GET", "/api/v1/me").json()["totp_required"]:
                 c.enrol_totp()
-            c.node = c.request("GET", "/api/v1/me").json()["roles"][0][
-                "node_code"]
+            me = c.request("GET", "/api/v1/me").json()
+            c.node = me["roles"][0]["node_code"]
+            c.account_id = me["id"]
             cls.clients[role] = c
         sec = cls.clients["sec_admin"]
         r = sec.request("POST", "/api/v1/accounts", json_body={
@@ -92,7 +110,20 @@ class Matrix(unittest.TestCase):
             "node_code": "370902001", "expires_at": "2099-01-01"})
         assert r.status == 201, r.body
         cls.in_key = r.json()["api_key"]["id"]
-        cls.serial = 0
+        cls.serial = cls.case_serial = 0
+        # Photos nobody else may see: uploaded, in no case.
+        cls.foreign_photo = {}
+        for role in ("resident", "volunteer"):
+            r = cls.clients[role].request(
+                "POST", "/api/v1/photos", body=png(900000 + len(role)),
+                headers={"Content-Type": "image/png"})
+            assert r.status == 201, r.body
+            cls.foreign_photo[role] = r.json()["hash"]
+        # A notification of someone else's.
+        cls.out_note = con.execute(
+            "INSERT INTO notifications(account_id, at, kind) VALUES (?, 0, "
+            "'case.closed')", (cls.out_account,)).lastrowid
+        con.commit()
 
     @classmethod
     def tearDownClass(cls):
@@ -334,9 +365,239 @@ class Matrix(unittest.TestCase):
         return self.con.execute("select version from nodes where code = ?",
                                 (code,)).fetchone()[0]
 
+    # ---- the case engine's routes ----
+
+    def department(self, node, n, member=None):
+        """A department at node, straight into the database."""
+        did = self.con.execute(
+            "INSERT INTO departments(node_code, name, created_at, "
+            "updated_at) VALUES (?, ?, 0, 0)", (node, "矩阵部门%d" % n)
+        ).lastrowid
+        if member:
+            self.con.execute(
+                "INSERT INTO department_members(department_id, account_id, "
+                "since) VALUES (?, ?, 0)", (did, member))
+        self.con.commit()
+        return did
+
+    def service(self, node, n):
+        sid = self.con.execute(
+            "INSERT INTO services(node_code, category, name, created_at, "
+            "updated_at) VALUES (?, 'meals', ?, 0, 0)",
+            (node, "矩阵服务%d" % n)).lastrowid
+        self.con.commit()
+        return sid
+
+    def case(self, node, reporter):
+        """A reported issue at node, straight into the database."""
+        now = int(time.time())
+        cid = self.con.execute(
+            "INSERT INTO cases(family, category, source, urgency, state, "
+            "title, node_code, level_code, reporter_id, reported_at, "
+            "updated_at) VALUES ('issue', 'greening', 'resident', 1, "
+            "'reported', '矩阵案件', ?, ?, ?, ?, ?)",
+            (node, node[:15], reporter, now, now)).lastrowid
+        self.con.commit()
+        return cid
+
+    def case_in(self, role, c):
+        """A case the role may see: under its node for staff (reported by
+        someone else), its own report for everyone else."""
+        if "CASE_HANDLE" in self.roles[role]:
+            return self.case(self.grid_under(c.node), self.in_account)
+        return self.case(self.grid_under(c.node), c.account_id)
+
+    CASE_HANDLERS = {
+        "api_departments_list", "api_departments_create",
+        "api_departments_get", "api_departments_update",
+        "api_departments_history", "api_department_members",
+        "api_department_member_put", "api_department_member_delete",
+        "api_services_list", "api_services_create", "api_services_get",
+        "api_services_update", "api_services_history", "api_catalogue",
+        "api_cases_list", "api_cases_create", "api_cases_stats",
+        "api_cases_departments", "api_cases_get", "api_cases_log",
+        "api_cases_assignees", "api_cases_act", "api_case_flows",
+        "api_case_rules_list", "api_case_rules_put", "api_calendar_get",
+        "api_calendar_put", "api_photos_create", "api_photos_get",
+        "api_points_ranking", "api_points_ledger", "api_me_notifications",
+        "api_me_notifications_read", "api_me_events"}
+
+    def case_fixture(self, handler, role, c, n):
+        """The fixtures of the case engine's routes, built only for the
+        route asked for (they write cases, departments and photos)."""
+        node = c.node
+        caps = self.roles[role]
+        grid = self.grid_under(node)
+        if handler.startswith("api_department"):
+            path = "/api/v1/departments"
+            if handler == "api_departments_list":
+                return [("in", path + "?node=" + node, None, 200),
+                        ("out", path + "?node=" + OUTSIDE, None, 200)]
+            if handler == "api_departments_create":
+                # A department belongs to a district or street: roles
+                # below a street have none in scope to put it at.
+                return [("in", path, {"node_code": node, "name": "部门%d" % n,
+                                      "phone": "0538-6227788"},
+                         201 if len(node) <= 9 else 400),
+                        ("out", path, {"node_code": OUTSIDE, "name": "x"},
+                         400)]
+            inside, outside = self.department(node, n), \
+                self.department(OUTSIDE, n)
+            one = path + "/%d"
+            if handler == "api_departments_get":
+                return [("in", one % inside, None, 200),
+                        ("out", one % outside, None, 404)]
+            if handler == "api_departments_update":
+                body = {"version": 1, "duty": "矩阵职责%d" % n}
+                return [("in", one % inside, body,
+                         200 if len(node) <= 9 else 400),
+                        ("out", one % outside, body, 404)]
+            if handler == "api_departments_history":
+                return [("in", one % inside + "/history", None, 200),
+                        ("out", one % outside + "/history", None, 404)]
+            if handler == "api_department_members":
+                return [("in", one % inside + "/members", None, 200),
+                        ("out", one % outside + "/members", None, 404)]
+            member = one + "/members/%d"
+            if handler == "api_department_member_put":
+                return [("in", member % (inside, self.in_account), None, 204),
+                        ("out", member % (outside, self.in_account), None,
+                         404)]
+            inside = self.department(node, n + 10000, self.in_account)
+            outside = self.department(OUTSIDE, n + 10000, self.in_account)
+            return [("in", member % (inside, self.in_account), None, 204),
+                    ("out", member % (outside, self.in_account), None, 404)]
+        if handler.startswith("api_services"):
+            path = "/api/v1/services"
+            if handler == "api_services_list":
+                return [("in", path + "?node=" + node, None, 200),
+                        ("out", path + "?node=" + OUTSIDE, None, 200)]
+            if handler == "api_services_create":
+                return [("in", path, {"node_code": grid, "category": "meals",
+                                      "name": "助餐%d" % n,
+                                      "price": "每餐10元"}, 201),
+                        ("out", path, {"node_code": OUTSIDE,
+                                       "category": "meals", "name": "x"},
+                         400)]
+            one = path + "/%d"
+            inside, outside = self.service(grid, n), self.service(OUTSIDE, n)
+            if handler == "api_services_get":
+                return [("in", one % inside, None, 200),
+                        ("out", one % outside, None, 404)]
+            if handler == "api_services_update":
+                body = {"version": 1, "name": "改名%d" % n, "active": 0}
+                return [("in", one % inside, body, 200),
+                        ("out", one % outside, body, 404)]
+            return [("in", one % inside + "/history", None, 200),
+                    ("out", one % outside + "/history", None, 404)]
+        if handler == "api_catalogue":
+            return [("self", "/api/v1/catalogue", None, 200)]
+        # Staff see the cases under their nodes and 404 a node outside;
+        # everyone else filters only their own cases.
+        handles = "CASE_HANDLE" in caps
+        if handler == "api_cases_list":
+            return [("in", "/api/v1/cases?node=" + node, None, 200),
+                    ("out", "/api/v1/cases?node=" + OUTSIDE, None,
+                     404 if handles else 200)]
+        if handler == "api_cases_create":
+            return [("in", "/api/v1/cases",
+                     {"family": "issue", "category": "greening",
+                      "title": "矩阵%d" % n, "node_code": grid}, 201),
+                    ("out", "/api/v1/cases",
+                     {"family": "issue", "category": "greening",
+                      "title": "矩阵%d" % n, "node_code": OUTSIDE}, 400)]
+        if handler in ("api_cases_stats", "api_points_ranking",
+                       "api_points_ledger"):
+            path = {"api_cases_stats": "/api/v1/cases/stats?group=state&",
+                    "api_points_ranking": "/api/v1/points/ranking?",
+                    "api_points_ledger": "/api/v1/points/ledger?"}[handler]
+            return [("in", path + "node=" + node, None, 200),
+                    ("out", path + "node=" + OUTSIDE, None, 404)]
+        if handler == "api_cases_departments":
+            return [("self", "/api/v1/cases/departments", None, 200)]
+        out_case = self.case(OUTSIDE, self.out_account)
+        if handler in ("api_cases_get", "api_cases_log",
+                       "api_cases_assignees"):
+            tail = {"api_cases_get": "", "api_cases_log": "/log",
+                    "api_cases_assignees": "/assignees"}[handler]
+            return [("in", "/api/v1/cases/%d%s" % (self.case_in(role, c),
+                                                   tail), None, 200),
+                    ("out", "/api/v1/cases/%d%s" % (out_case, tail), None,
+                     404)]
+        if handler == "api_cases_act":
+            # Staff accept a case in their grid; a reporter withdraws
+            # their own, and may not accept it.
+            act = "/api/v1/cases/%d/actions"
+            f = [("out", act % out_case, {"action": "comment",
+                                          "note": "矩阵"}, 404)]
+            if handles:
+                return f + [("in", act % self.case_in(role, c),
+                             {"action": "accept", "version": 1}, 200)]
+            return f + [("holder", act % self.case_in(role, c),
+                         {"action": "accept"}, 403),
+                        ("in", act % self.case_in(role, c),
+                         {"action": "withdraw", "version": 1}, 200)]
+        if handler == "api_case_flows":
+            return [("self", "/api/v1/case-flows", None, 200)]
+        if handler == "api_case_rules_list":
+            return [("self", "/api/v1/case-rules", None, 200)]
+        if handler == "api_case_rules_put":
+            return [("self", "/api/v1/case-rules",
+                     {"family": "hazard", "category": "gas", "urgency": 2,
+                      "response_min": 30 + n % 30, "resolve_min": 480,
+                      "clock": "work"}, 200)]
+        if handler == "api_calendar_get":
+            return [("self", "/api/v1/calendar?year=2031", None, 200)]
+        if handler == "api_calendar_put":
+            return [("in", "/api/v1/calendar/2031",
+                     {"days": [{"day": "2031-10-0%d" % (1 + n % 7),
+                                "work": False, "name": "国庆节"}]}, 200),
+                    ("out", "/api/v1/calendar/1969", {"days": []}, 404)]
+        if handler == "api_photos_create":
+            return [("self", "/api/v1/photos", ("image/png", png(n)), 201)]
+        if handler == "api_photos_get":
+            other = self.foreign_photo[
+                "volunteer" if role == "resident" else "resident"]
+            mine = other
+            if "CASE_REPORT" in caps:
+                r = c.request("POST", "/api/v1/photos", body=png(500000 + n),
+                              headers={"Content-Type": "image/png"})
+                self.assertEqual(r.status, 201, r.body)
+                mine = r.json()["hash"]
+            return [("in", "/api/v1/photos/" + mine, None, 200),
+                    ("out", "/api/v1/photos/" + other, None, 404)]
+        if handler == "api_me_notifications":
+            return [("self", "/api/v1/me/notifications", None, 200)]
+        if handler == "api_me_notifications_read":
+            return [("self", "/api/v1/me/notifications/read", {"up_to": 1},
+                     200),
+                    ("out", "/api/v1/me/notifications/read",
+                     {"id": self.out_note}, 200)]
+        if handler == "api_me_events":
+            return [("self", "/api/v1/me/events", STREAM, 200)]
+        return None
+
+    def stream(self, c, url):
+        """GET an event stream: the status and headers, not its body."""
+        conn = self.s.connection(timeout=10)
+        try:
+            h = {"Cookie": "; ".join("%s=%s" % kv
+                                     for kv in c.cookies.items())}
+            conn.request("GET", url, headers=h)
+            r = conn.getresponse()
+            ctype = r.getheader("Content-Type") or ""
+            body = b"" if ctype.startswith("text/event-stream") else r.read()
+            return Response(r.status, r.getheaders(), body)
+        finally:
+            conn.close()
+
     def fixture(self, handler, role, c):
         """(method-specific) requests: a list of (label, path, body,
         expected status when allowed)."""
+        if handler in self.CASE_HANDLERS:
+            # A count of their own: the other fixtures' codes wrap at 1000.
+            Matrix.case_serial += 1
+            return self.case_fixture(handler, role, c, Matrix.case_serial)
         Matrix.serial += 1
         n = Matrix.serial
         node = c.node
@@ -492,6 +753,16 @@ class Matrix(unittest.TestCase):
                     if isinstance(jb, bytes):  # an upload
                         r = c.request(method, url, body=jb,
                                       headers={"Content-Type": "text/csv"})
+                    elif isinstance(jb, tuple):  # (content type, bytes)
+                        r = c.request(method, url, body=jb[1],
+                                      headers={"Content-Type": jb[0]})
+                    elif jb is STREAM:
+                        r = self.stream(c, url)
+                        if r.status == 200 and not r.header(
+                                "Content-Type").startswith(
+                                    "text/event-stream"):
+                            problems.append((role, handler, label, 200,
+                                             "not an event stream"))
                     else:
                         r = c.request(method, url, json_body=jb)
                     got = r.status
@@ -508,7 +779,11 @@ class Matrix(unittest.TestCase):
                                    "api_nodes_list", "api_buildings_list",
                                    "api_households_list",
                                    "api_organisations_list",
-                                   "api_party_orgs_list") and label == "out":
+                                   "api_party_orgs_list",
+                                   "api_departments_list",
+                                   "api_services_list",
+                                   "api_cases_list") and label == "out" \
+                            and got == 200:
                         items = r.json()["items"]
                         if items:
                             problems.append((role, handler, label, got,
@@ -517,6 +792,10 @@ class Matrix(unittest.TestCase):
                             and r.json()["total"]:
                         problems.append((role, handler, label, got,
                                          "outside persons counted"))
+                    if handler == "api_me_notifications_read" and \
+                            label == "out" and r.json()["changed"]:
+                        problems.append((role, handler, label, got,
+                                         "someone else's notification read"))
                     if handler == "api_keys_list":
                         if any(k["node_code"] == OUTSIDE
                                for k in r.json()["items"]):

@@ -79,6 +79,9 @@ setup(void **state)
     f->reporter = add_account(f->s, "reporter");
     f->holder = add_account(f->s, "holder");
     f->assignee = add_account(f->s, "assignee");
+    /* Dispatches go to people who work in the case's district. */
+    if (store_role_grant(f->s, f->assignee, "grid_worker", GRID, T0, &err))
+        return -1;
     f->summoned = add_account(f->s, "summoned");
     f->street = add_account(f->s, "street");
     f->stranger = add_account(f->s, "stranger");
