@@ -4,6 +4,7 @@
 #include "core/gg.h"
 #include "core/gg_crypto.h"
 #include "core/gg_time.h"
+#include "cli/bench_cases.h"
 #include "cli/bench_geo.h"
 #include "cli/bench_import.h"
 #include "cli/cli.h"
@@ -22,6 +23,10 @@ cmd_bench(int argc, char **argv)
         return bench_grid_lookup(argc, argv);
     if (argc > 0 && !strcmp(argv[0], "import-raw"))
         return bench_import_raw(argc, argv);
+    if (argc > 0 && !strcmp(argv[0], "case-raw"))
+        return bench_case_raw(argc, argv);
+    if (argc > 0 && !strcmp(argv[0], "sweep"))
+        return bench_sweep(argc, argv);
     rc = cli_parse("bench", NULL, 0, argc, argv, &args, &done);
     if (rc || done)
         return rc;

@@ -34,7 +34,7 @@ cmd_demo(int argc, char **argv)
     struct demo_stats st;
     struct gg_err err;
     int64_t nodes, persons;
-    char summary[384];
+    char summary[640];
     int done, rc;
 
     rc = cli_parse("demo", options, GG_ARRAY_LEN(options), argc, argv, &args,
@@ -60,7 +60,8 @@ cmd_demo(int argc, char **argv)
         rc = CLI_FAILED;
         goto out;
     }
-    if (demo_load(store, &keys, gg_now_s(), progress, NULL, &st, &err)) {
+    if (demo_load(store, &keys, &args.cfg, gg_now_s(), progress, NULL, &st,
+                  &err)) {
         cli_error(args.lang, &err);
         rc = CLI_FAILED;
         goto out;
@@ -70,10 +71,16 @@ cmd_demo(int argc, char **argv)
              " persons=%" PRId64 " organisations=%" PRId64
              " grid_members=%" PRId64 " accounts=%" PRId64
              " geometries=%" PRId64 " party_orgs=%" PRId64
-             " party_members=%" PRId64 " roster_posts=%" PRId64,
+             " party_members=%" PRId64 " roster_posts=%" PRId64
+             " departments=%" PRId64 " services=%" PRId64
+             " calendar_days=%" PRId64 " cases=%" PRId64
+             " cases_open=%" PRId64 " case_actions=%" PRId64
+             " photos=%" PRId64,
              st.nodes, st.buildings, st.households, st.persons, st.orgs,
              st.grid_members, st.accounts, st.geometries, st.party_orgs,
-             st.party_members, st.roster);
+             st.party_members, st.roster, st.departments, st.services,
+             st.calendar_days, st.cases, st.cases_open, st.case_actions,
+             st.photos);
     cli_say(args.lang, MSG_CLI_DEMO_DONE, summary);
     cli_say(args.lang, MSG_CLI_DEMO_ACCOUNTS, DEMO_PASSWORD);
 out:

@@ -8,7 +8,8 @@
  * did; the boundaries take their own seed per community; the party tree,
  * the rest of the roster and the further organisations draw from the main
  * seed only after everything else. Adding to the end changes nobody who
- * was there before.
+ * was there before. Last come the case engine's records and the year of
+ * cases (demo_cases.c), which draws from the same generator.
  */
 #include <math.h>
 
@@ -17,6 +18,7 @@
 #include "domain/account.h"
 #include "domain/creditcode.h"
 #include "domain/demo.h"
+#include "domain/demo_cases.h"
 #include "domain/geo.h"
 #include "domain/idcard.h"
 #include "domain/pii.h"
@@ -141,6 +143,7 @@ struct demo_community {
 #define MAP_COLS_MAX 4
 #define MAP_ROWS_MAX 4
 #define MAP_EDGE_STEPS 4 /* every edge is drawn in this many segments */
+#define DEMO_ORGS_MAX 64
 
 struct demo_map {
     int cols, rows;
@@ -157,6 +160,8 @@ struct demo_building {
     int64_t id;
     int grid; /* 1-based, as in the grid's code */
     int units;
+    double lon, lat;
+    const char *name;
 };
 
 struct demo_household {
@@ -168,6 +173,7 @@ struct demo_resident {
     int64_t id;
     int household; /* index in the area's list */
     int age, party;
+    const char *name;
 };
 
 struct demo_area {
@@ -178,6 +184,14 @@ struct demo_area {
     struct demo_resident *residents;
     size_t n_buildings, n_households, n_residents;
     int org_slots[MAP_COLS_MAX * MAP_ROWS_MAX + 1]; /* per grid, see orgs */
+    /* For the year of cases (demo_cases.h): the organisations written,
+     * and the grid staff's accounts per grid (1-based). */
+    struct demo_world_org orgs[DEMO_ORGS_MAX];
+    size_t n_orgs;
+    struct demo_account_ref chiefs[MAP_COLS_MAX * MAP_ROWS_MAX + 1];
+    struct demo_account_ref workers[MAP_COLS_MAX * MAP_ROWS_MAX + 1]
+                                   [DEMO_GRID_WORKERS_MAX];
+    size_t n_workers[MAP_COLS_MAX * MAP_ROWS_MAX + 1];
 };
 
 /* What person() wrote. */
@@ -437,6 +451,18 @@ resident_add(struct demo_area *ar, int household, int age,
     r->household = household;
     r->age = age;
     r->party = p->party;
+    r->name = p->name;
+}
+
+/* Remembers an organisation for the year of cases. */
+static void
+org_remember(struct demo_area *ar, int64_t id, int grid, const char *kind,
+             const char *name, double lon, double lat)
+{
+    if (ar->n_orgs < DEMO_ORGS_MAX)
+        ar->orgs[ar->n_orgs++] = (struct demo_world_org){
+            .id = id, .grid = grid, .kind = kind, .name = name, .lon = lon,
+            .lat = lat};
 }
 
 /* Writes the members of the area's household hh. */
@@ -544,8 +570,9 @@ community(struct demo_ctx *c, const struct demo_community *dc,
         c->stats->buildings++;
         rc = store_record_insert(c->s, STORE_KIND_BUILDING, &bl, c->now, &bid,
                                  c->err);
-        ar->buildings[ar->n_buildings++] =
-            (struct demo_building){.id = bid, .grid = g, .units = units};
+        ar->buildings[ar->n_buildings++] = (struct demo_building){
+            .id = bid, .grid = g, .units = units, .lon = lon, .lat = lat,
+            .name = bv[STORE_F_BUILDING_name].s};
         for (int h = 0; !rc && h < share; h++) {
             struct store_record hh = {0};
             int per_unit = (share + units - 1) / units;
@@ -592,6 +619,7 @@ community(struct demo_ctx *c, const struct demo_community *dc,
         int g = e % dc->grids + 1;
         int per_grid = (dc->enterprises + dc->grids - 1) / dc->grids;
         double lon, lat;
+        int64_t oid = 0;
 
         creditcode_make('9', '1', dc->district_code,
                         (unsigned)(71530000 + e * 37), credit);
@@ -615,8 +643,10 @@ community(struct demo_ctx *c, const struct demo_community *dc,
         o.v[STORE_F_ORG_lon] = real_value(lon);
         o.v[STORE_F_ORG_lat] = real_value(lat);
         c->stats->orgs++;
-        rc = store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, NULL,
+        rc = store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, &oid,
                                  c->err);
+        org_remember(ar, oid, g, "enterprise", o.v[STORE_F_ORG_name].s, lon,
+                     lat);
     }
     return rc;
 }
@@ -645,9 +675,10 @@ roster_post(struct demo_ctx *c, const char *node, int64_t person,
 /* Grid staff (网格长 and 网格员) of a community, with accounts for them and
  * their service numbers (slot 1 the chief, then the workers). */
 static int
-grid_staff(struct demo_ctx *c, const struct demo_community *dc,
+grid_staff(struct demo_ctx *c, struct demo_area *ar,
            const char *account_prefix, const char *hash)
 {
+    const struct demo_community *dc = ar->dc;
     int rc = 0, worker = 0;
 
     for (int g = 1; !rc && g <= dc->grids; g++) {
@@ -683,6 +714,11 @@ grid_staff(struct demo_ctx *c, const struct demo_community *dc,
             c->stats->accounts++;
             rc = account_create(c->s, user, p.name, hash, p.id, grid, 0,
                                 grant, 1, c->now, &aid, c->err);
+            if (k == 0)
+                ar->chiefs[g] = (struct demo_account_ref){aid, role, grid};
+            else if (ar->n_workers[g] < DEMO_GRID_WORKERS_MAX)
+                ar->workers[g][ar->n_workers[g]++] =
+                    (struct demo_account_ref){aid, role, grid};
         }
     }
     return rc;
@@ -1059,6 +1095,8 @@ org_add(struct demo_ctx *c, struct demo_area *ar, int grid, const char *kind,
 {
     struct store_record o = {0};
     double lon, lat;
+    int64_t id = 0;
+    int rc;
 
     map_point(&ar->map, grid, (ar->org_slots[grid]++ + .5) / 6, 1, &lon,
               &lat);
@@ -1073,8 +1111,9 @@ org_add(struct demo_ctx *c, struct demo_area *ar, int grid, const char *kind,
     o.v[STORE_F_ORG_agreement_from] = text_value(from);
     o.v[STORE_F_ORG_agreement_to] = text_value(to);
     c->stats->orgs++;
-    return store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, NULL,
-                               c->err);
+    rc = store_record_insert(c->s, STORE_KIND_ORG, &o, c->now, &id, c->err);
+    org_remember(ar, id, grid, kind, name, lon, lat);
+    return rc;
 }
 
 static const char *
@@ -1174,13 +1213,401 @@ static const struct demo_cobuild sh_cobuild[] = {
 static const struct demo_cobuild dm_cobuild[] = {
     {"泰山区市场监督管理局", '1', '1'}, {"泰山区实验学校", '1', '2'}};
 
+/* ---- for the case engine: service providers, the district's departments
+ * (区级部门), the service catalogue (服务清单) and residents' accounts;
+ * then the working calendar and a year of cases (demo_cases.c). These
+ * draw from the seed after everything above. ---- */
+
+/* The departments and the catalogue exist before the year of cases
+ * begins (a year back from now). */
+#define DEMO_CASES_SINCE (400 * 86400)
+
+/* A service provider besides a community's social organisation, property
+ * company and merchants: the health station, the canteen for the
+ * elderly (长者食堂) and the street's legal service office. */
+struct demo_provider {
+    const char *name, *kind, *title;
+    int grid;
+    char authority, type;
+};
+
+static const struct demo_provider dh_providers[] = {
+    {"东湖社区卫生服务站", "unit", "站长", 3, '1', '2'},
+    {"东湖社区长者食堂", "merchant", "经理", 4, '9', '2'},
+    {"岱庙街道法律服务所", "unit", "主任", 5, '1', '2'},
+};
+static const struct demo_provider cs_providers[] = {
+    {"长沙社区卫生服务站", "unit", "站长", 3, '1', '2'},
+    {"长沙社区老年食堂", "merchant", "经理", 3, '9', '2'},
+    {"四鹤街道司法所", "unit", "所长", 2, '1', '1'},
+};
+
+static int
+providers(struct demo_ctx *c, struct demo_area *ar,
+          const struct demo_provider *p, size_t n)
+{
+    const struct demo_community *dc = ar->dc;
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *contact =
+            gg_arena_printf(c->a, "%s%s", PICK(&c->rng, surnames), p[i].title);
+        rc = org_add(c, ar, p[i].grid, p[i].kind, p[i].name,
+                     credit_code(c, p[i].authority, p[i].type,
+                                 dc->district_code,
+                                 (unsigned)(76530000 + i * 53)),
+                     gg_arena_printf(c->a, "%s%d号", dc->address_prefix,
+                                     300 + (int)i),
+                     contact, NULL, NULL);
+    }
+    return rc;
+}
+
+/* The district departments of 泰山区 and who acts for each: 城管 is the
+ * demo's ts_department; the others get an account each. */
+static const struct {
+    enum demo_department key;
+    const char *name, *phone, *duty, *username, *display_name;
+} ts_departments[] = {
+    {DEMO_DEPT_URBAN, "区城管局", "0538-6226110",
+     "市容环境、占道经营、违法建设、户外广告、环卫和市政设施",
+     "ts_department", NULL},
+    {DEMO_DEPT_POLICE, "公安泰山分局", "0538-6223110",
+     "社会治安、治安类矛盾纠纷、流动人口、犬只管理", "ts_police", "孟庆海"},
+    {DEMO_DEPT_FIRE, "区消防救援大队", "0538-6225119",
+     "消防安全检查、火灾隐患整改、消防通道", "ts_fire", "高志远"},
+    {DEMO_DEPT_CIVIL, "区民政局", "0538-6221234",
+     "低保特困、养老服务、社会救助、婚姻家庭和社会组织", "ts_civil",
+     "刘慧敏"},
+    {DEMO_DEPT_HOUSING, "区住建局", "0538-6227890",
+     "房屋安全、物业管理、燃气、老旧小区改造、建筑施工", "ts_housing",
+     "张国栋"},
+    {DEMO_DEPT_MARKET, "区市场监管局", "0538-6229315",
+     "食品安全、特种设备、价格和消费纠纷", "ts_market", "袁丽娜"},
+};
+
+static int
+departments(struct demo_ctx *c, const char *hash, int64_t ts_department,
+            struct demo_world *w)
+{
+    int64_t since = c->now - DEMO_CASES_SINCE;
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < GG_ARRAY_LEN(ts_departments); i++) {
+        struct store_record r = {0};
+        struct account_grant grant[1] = {{"department_staff", "370902"}};
+        int64_t id = 0, member = ts_department;
+        enum demo_department k = ts_departments[i].key;
+
+        r.node_code = "370902";
+        r.v[STORE_F_DEPARTMENT_name] = text_value(ts_departments[i].name);
+        r.v[STORE_F_DEPARTMENT_phone] = text_value(ts_departments[i].phone);
+        r.v[STORE_F_DEPARTMENT_duty] = text_value(ts_departments[i].duty);
+        c->stats->departments++;
+        rc = store_record_insert(c->s, STORE_KIND_DEPARTMENT, &r, since, &id,
+                                 c->err);
+        if (!rc && ts_departments[i].display_name) {
+            c->stats->accounts++;
+            rc = account_create(c->s, ts_departments[i].username,
+                                ts_departments[i].display_name, hash, 0,
+                                "370902", 0, grant, 1, c->now, &member,
+                                c->err);
+        }
+        if (!rc)
+            rc = store_department_member_put(c->s, id, member, since, c->err);
+        w->departments[k] = id;
+        w->dept_members[k] =
+            (struct demo_account_ref){member, "department_staff", "370902"};
+    }
+    return rc;
+}
+
+/* A community's catalogue: provider names one of the providers above,
+ * "social", "property", "cobuild:N" (the street's N-th 共建单位) or
+ * "shop:KIND" (a merchant of that kind, or else the social
+ * organisation). */
+struct demo_service {
+    const char *category, *name, *provider, *description, *price;
+    int active;
+};
+
+static const struct demo_service dh_services[] = {
+    {"meals", "长者助餐（堂食）", "东湖社区长者食堂",
+     "60岁以上老人到长者食堂就餐，一荤两素一汤。", "每餐10元，70岁以上6元", 1},
+    {"meals", "送餐上门", "东湖社区长者食堂",
+     "为行动不便的高龄、独居老人送午餐上门。", "每餐12元（含配送）", 1},
+    {"rehab", "康复理疗", "东湖社区卫生服务站",
+     "推拿、针灸、理疗，康复师可上门。", "医保报销后每次约20元", 1},
+    {"rehab", "慢病康复指导", "东湖社区卫生服务站",
+     "高血压、糖尿病患者的饮食和运动指导。", "免费", 1},
+    {"medical", "家庭医生上门巡诊", "东湖社区卫生服务站",
+     "签约家庭医生上门测血压血糖、调整用药。", "签约居民免费", 1},
+    {"nursing", "上门护理", "东湖社区卫生服务站",
+     "换药、管路护理、压疮护理等。", "每次30元起", 1},
+    {"training", "智能手机使用培训", "social",
+     "教老人用手机挂号、视频通话、识别诈骗。", "免费", 1},
+    {"training", "书法绘画兴趣班", "cobuild:1",
+     "共建学校教师周六上午授课。", "每学期100元", 1},
+    {"legal", "法律咨询", "岱庙街道法律服务所",
+     "每周三下午律师在社区坐班，解答婚姻家庭、继承、劳动等问题。", "免费",
+     1},
+    {"counselling", "心理疏导", "social", "心理咨询师一对一倾听和疏导。",
+     "免费", 1},
+    {"housekeeping", "家政保洁", "property", "日常保洁、家电清洗。",
+     "每小时40元", 1},
+    {"housekeeping", "水电小修", "property", "水龙头、电路、下水道等小修。",
+     "上门费20元，材料另计", 1},
+    {"errands", "代购代办", "social", "志愿者为老人代买药品、代缴水电费。",
+     "免费", 1},
+    {"other", "上门理发", "shop:理发店", "为卧床、行动不便的老人上门理发。",
+     "每次15元", 1},
+    {"training", "老年大学春季班", "cobuild:1", "本期已结课，下期另行通知。",
+     "每学期200元", 0},
+};
+static const struct demo_service cs_services[] = {
+    {"meals", "老年助餐", "长沙社区老年食堂", "午餐、晚餐，可堂食可自取。",
+     "每餐8元，80岁以上免费", 1},
+    {"meals", "送餐上门", "长沙社区老年食堂", "为独居、失能老人送餐上门。",
+     "每餐10元", 1},
+    {"nursing", "上门护理", "长沙社区卫生服务站",
+     "换药、测血压血糖、用药指导。", "每次20元起", 1},
+    {"medical", "家庭医生签约服务", "长沙社区卫生服务站",
+     "签约医生定期随访，慢病长处方。", "免费", 1},
+    {"rehab", "康复保健", "长沙社区卫生服务站", "中医理疗、康复训练指导。",
+     "医保报销后每次约15元", 1},
+    {"counselling", "空巢老人心理慰藉", "social",
+     "老年协会志愿者定期上门陪伴聊天。", "免费", 1},
+    {"legal", "法律咨询", "四鹤街道司法所", "解答赡养、继承、房产等问题。",
+     "免费", 1},
+    {"errands", "代购代办", "social", "代买药品和生活用品、代缴费用。", "免费",
+     1},
+    {"housekeeping", "家政服务", "property", "保洁、小修。", "每小时35元", 1},
+    {"training", "防诈骗知识讲座", "cobuild:0", "检察官讲解常见诈骗手段。",
+     "免费", 1},
+};
+
+static int64_t
+provider_of(const struct demo_area *ar, const char *want)
+{
+    int64_t social = 0;
+    int nth = -1;
+
+    if (!strncmp(want, "cobuild:", 8))
+        nth = want[8] - '0';
+    for (size_t i = 0; i < ar->n_orgs; i++) {
+        const struct demo_world_org *o = &ar->orgs[i];
+        if (!strcmp(o->kind, "social"))
+            social = o->id;
+        if (!strcmp(o->name, want) || !strcmp(o->kind, want) ||
+            (!strcmp(o->kind, "cobuild") && nth-- == 0) ||
+            (!strncmp(want, "shop:", 5) && !strcmp(o->kind, "merchant") &&
+             strlen(o->name) > strlen(want + 5) &&
+             !strcmp(o->name + strlen(o->name) - strlen(want + 5), want + 5)))
+            return o->id;
+    }
+    return social;
+}
+
+static int
+services(struct demo_ctx *c, const struct demo_area *ar,
+         const struct demo_service *sv, size_t n,
+         struct demo_world_community *wc)
+{
+    struct demo_world_service *out =
+        gg_arena_alloc(c->a, n * sizeof(*out));
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct store_record r = {0};
+        int64_t id = 0, provider = provider_of(ar, sv[i].provider);
+
+        r.node_code = ar->dc->code;
+        r.v[STORE_F_SERVICE_category] = text_value(sv[i].category);
+        r.v[STORE_F_SERVICE_name] = text_value(sv[i].name);
+        if (provider)
+            r.v[STORE_F_SERVICE_provider_id] =
+                (struct store_value){.set = 1, .i = provider};
+        r.v[STORE_F_SERVICE_description] = text_value(sv[i].description);
+        r.v[STORE_F_SERVICE_price] = text_value(sv[i].price);
+        r.v[STORE_F_SERVICE_active] =
+            (struct store_value){.set = 1, .i = sv[i].active};
+        c->stats->services++;
+        rc = store_record_insert(c->s, STORE_KIND_SERVICE, &r,
+                                 c->now - DEMO_CASES_SINCE, &id, c->err);
+        if (sv[i].active)
+            out[wc->n_services++] = (struct demo_world_service){
+                id, sv[i].category, sv[i].name, provider};
+    }
+    wc->services = out;
+    return rc;
+}
+
+/*
+ * What the year of cases needs to know of a community: its grids (their
+ * staff, a few residents with accounts of their own, who report and
+ * rate, and residents' names for the parties of disputes), buildings and
+ * organisations. Two residents per grid get an account (prefix_res01 ...,
+ * the demo password), linked to their person.
+ */
+static int
+world_community(struct demo_ctx *c, const struct demo_area *ar,
+                const char *prefix, const char *hash,
+                struct demo_world_community *wc)
+{
+    const struct demo_community *dc = ar->dc;
+    struct demo_world_building *b;
+    struct demo_world_org *o;
+    int rc = 0, n_accounts = 0;
+
+    wc->code = dc->code;
+    wc->name = dc->name;
+    wc->address_prefix = dc->address_prefix;
+    wc->n_grids = (size_t)dc->grids;
+    b = gg_arena_alloc(c->a, ar->n_buildings * sizeof(*b));
+    for (size_t i = 0; i < ar->n_buildings; i++)
+        b[i] = (struct demo_world_building){
+            ar->buildings[i].id, ar->buildings[i].grid - 1,
+            ar->buildings[i].units, ar->buildings[i].lon,
+            ar->buildings[i].lat, ar->buildings[i].name};
+    wc->buildings = b;
+    wc->n_buildings = ar->n_buildings;
+    o = gg_arena_alloc(c->a, ar->n_orgs * sizeof(*o));
+    for (size_t i = 0; i < ar->n_orgs; i++) {
+        o[i] = ar->orgs[i];
+        o[i].grid--; /* 0-based there */
+    }
+    wc->orgs = o;
+    wc->n_orgs = ar->n_orgs;
+    for (int g = 1; !rc && g <= dc->grids; g++) {
+        struct demo_world_grid *gr = &wc->grids[g - 1];
+        size_t start = (size_t)rng_range(&c->rng, 0,
+                                         (int)ar->n_residents - 1);
+
+        gr->code = grid_code(c, dc, g);
+        gr->drawn = g != dc->undrawn_grid;
+        map_point(&ar->map, g, 0, 0, &gr->box[0], &gr->box[1]);
+        map_point(&ar->map, g, 1, 1, &gr->box[2], &gr->box[3]);
+        gr->chief = ar->chiefs[g];
+        for (size_t i = 0; i < ar->n_workers[g]; i++)
+            gr->workers[i] = ar->workers[g][i];
+        gr->n_workers = ar->n_workers[g];
+        gr->n_full = gr->n_workers < 2 ? gr->n_workers : 2;
+        gr->names = gg_arena_alloc(c->a, 40 * sizeof(*gr->names));
+        for (size_t k = 0; !rc && k < ar->n_residents; k++) {
+            const struct demo_resident *r =
+                &ar->residents[(start + k) % ar->n_residents];
+            struct account_grant grant[1] = {{"resident", gr->code}};
+            int64_t id;
+
+            if (ar->households[r->household].grid != g || r->age < 18)
+                continue;
+            if (gr->n_names < 40)
+                gr->names[gr->n_names++] = r->name;
+            if (gr->n_residents >= 2 || r->age < 25 || r->age > 80)
+                continue;
+            c->stats->accounts++;
+            rc = account_create(c->s,
+                                gg_arena_printf(c->a, "%s_res%02d", prefix,
+                                                ++n_accounts),
+                                r->name, hash, r->id, gr->code, 0, grant, 1,
+                                c->now, &id, c->err);
+            gr->residents[gr->n_residents++] =
+                (struct demo_account_ref){id, "resident", gr->code};
+        }
+    }
+    return rc;
+}
+
+/* The account of a demo_accounts entry as the year of cases sees it. */
+static struct demo_account_ref
+demo_account_ref(const int64_t *ids, const char *username)
+{
+    for (size_t i = 0; i < GG_ARRAY_LEN(demo_accounts); i++)
+        if (!strcmp(demo_accounts[i].username, username))
+            return (struct demo_account_ref){ids[i], demo_accounts[i].role,
+                                             demo_accounts[i].node};
+    return (struct demo_account_ref){0, NULL, NULL};
+}
+
+/* The case engine's part of the demo, after everything else. */
+static int
+cases_part(struct demo_ctx *c, struct demo_area *cs, struct demo_area *dh,
+           const int64_t *ids, const char *hash,
+           const struct gg_config *cfg)
+{
+    struct demo_world w;
+    struct demo_world_community *wcs = &w.communities[0];
+    struct demo_world_community *wdh = &w.communities[1];
+    struct demo_cases_stats cst = {0};
+    struct demo_world_grid *g1;
+    int rc;
+
+    memset(&w, 0, sizeof(w));
+    w.s = c->s;
+    w.keys = c->keys;
+    w.cfg = cfg;
+    w.now = c->now;
+    w.rng = &c->rng.s;
+    w.n_communities = 2;
+    rc = providers(c, cs, cs_providers, GG_ARRAY_LEN(cs_providers));
+    if (!rc)
+        rc = providers(c, dh, dh_providers, GG_ARRAY_LEN(dh_providers));
+    if (!rc)
+        rc = departments(c, hash,
+                         demo_account_ref(ids, "ts_department").id, &w);
+    if (!rc)
+        rc = services(c, cs, cs_services, GG_ARRAY_LEN(cs_services), wcs);
+    if (!rc)
+        rc = services(c, dh, dh_services, GG_ARRAY_LEN(dh_services), wdh);
+    if (!rc)
+        rc = world_community(c, cs, "cs", hash, wcs);
+    if (!rc)
+        rc = world_community(c, dh, "dh", hash, wdh);
+    if (rc)
+        return rc;
+    /* 长沙社区 in 延平区: no department of the demo serves it. */
+    wcs->issues = 60;
+    wcs->disputes = 16;
+    wcs->hazards = 8;
+    wcs->orders = 45;
+    wcs->secretary = demo_account_ref(ids, "cs_secretary");
+    wcs->street = demo_account_ref(ids, "sh_center");
+    wcs->district = demo_account_ref(ids, "yp_district");
+    /* 东湖社区: the street's year (和平街道's 121 disputes and 26 hazards
+     * at about its scale). */
+    wdh->issues = 320;
+    wdh->disputes = 121;
+    wdh->hazards = 26;
+    wdh->orders = 90;
+    wdh->departments = 1;
+    wdh->secretary = demo_account_ref(ids, "dh_secretary");
+    wdh->worker = demo_account_ref(ids, "dh_worker");
+    wdh->volunteer = demo_account_ref(ids, "dh_volunteer");
+    wdh->street = demo_account_ref(ids, "dh_admin");
+    wdh->district = demo_account_ref(ids, "ts_district");
+    g1 = &wdh->grids[0];
+    g1->residents[g1->n_residents++] = demo_account_ref(ids, "dh_resident");
+    g1->residents[g1->n_residents++] = demo_account_ref(ids, "dh_household");
+    rc = demo_calendar(c->s, &c->stats->calendar_days, c->err);
+    if (!rc)
+        rc = demo_cases(&w, &cst, c->err);
+    c->stats->cases = cst.cases;
+    c->stats->cases_open = cst.open;
+    c->stats->case_actions = cst.actions;
+    c->stats->photos = cst.photos;
+    c->stats->case_alerts = cst.alerts;
+    return rc;
+}
+
 int
-demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
+demo_load(struct store *s, const struct gg_keys *keys,
+          const struct gg_config *cfg, int64_t now,
           demo_progress_fn progress, void *progress_ctx,
           struct demo_stats *stats, struct gg_err *err)
 {
     struct demo_ctx c = {0};
     struct demo_area cs = {0}, dh = {0};
+    int64_t ids[GG_ARRAY_LEN(demo_accounts)];
     struct tm tm;
     time_t t = (time_t)now;
     char hash[GG_PWHASH_MAX];
@@ -1287,9 +1714,9 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
     if (!rc)
         rc = community(&c, &donghu, &dh);
     if (!rc)
-        rc = grid_staff(&c, &changsha, "cs", hash);
+        rc = grid_staff(&c, &cs, "cs", hash);
     if (!rc)
-        rc = grid_staff(&c, &donghu, "dh", hash);
+        rc = grid_staff(&c, &dh, "dh", hash);
     for (size_t i = 0; !rc && i < GG_ARRAY_LEN(demo_accounts); i++) {
         const struct demo_account *d = &demo_accounts[i];
         struct account_grant grant[2] = {{d->role, d->node},
@@ -1304,6 +1731,7 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         stats->accounts++;
         rc = account_create(s, d->username, d->display_name, hash, 0, d->node,
                             0, grant, n, now, &id, err);
+        ids[i] = id;
     }
     /* Everything above draws from the seed as it always did; what follows
      * comes after it (see the top of this file). */
@@ -1323,6 +1751,8 @@ demo_load(struct store *s, const struct gg_keys *keys, int64_t now,
         rc = orgs(&c, &cs);
     if (!rc)
         rc = orgs(&c, &dh);
+    if (!rc)
+        rc = cases_part(&c, &cs, &dh, ids, hash, cfg);
     if (!rc)
         rc = store_commit(s, err);
     if (rc && store_rollback(s, NULL))

@@ -232,7 +232,7 @@ class Cli(unittest.TestCase):
             "union all select node_code, lon, lat from organisations where "
             "lon is not null").fetchall()
         self.assertEqual(len([r for r in located if r[0].startswith(dh)]),
-                         36 + 16)
+                         36 + 16 + 3)  # + the service providers
         for node, x, y in located:
             c = node[:12]
             self.assertTrue(inside(shapes[c], x, y), node)
