@@ -75,12 +75,12 @@ cmd_demo(int argc, char **argv)
              " departments=%" PRId64 " services=%" PRId64
              " calendar_days=%" PRId64 " cases=%" PRId64
              " cases_open=%" PRId64 " case_actions=%" PRId64
-             " photos=%" PRId64,
+             " case_alerts=%" PRId64 " photos=%" PRId64,
              st.nodes, st.buildings, st.households, st.persons, st.orgs,
              st.grid_members, st.accounts, st.geometries, st.party_orgs,
              st.party_members, st.roster, st.departments, st.services,
              st.calendar_days, st.cases, st.cases_open, st.case_actions,
-             st.photos);
+             st.case_alerts, st.photos);
     cli_say(args.lang, MSG_CLI_DEMO_DONE, summary);
     cli_say(args.lang, MSG_CLI_DEMO_ACCOUNTS, DEMO_PASSWORD);
 out:

@@ -925,7 +925,8 @@ struct loop {
     int late, late_response, rework, reopen, comment, start;
     int slow; /* takes most of its time (mediation) */
     /* Stuck (积案): 1 never accepted, 2 never dispatched, 3 never
-     * reported back, 4 never verified; 0: runs to the end. */
+     * reported back, 4 never verified, 5 summoned and one department
+     * checked in; 0: runs to the end. */
     int stuck;
     /* going up before dispatch (1 community, 2 street) and the summons */
     int up;
@@ -1029,8 +1030,11 @@ loop_plan(struct plan *p, const struct loop *l)
         s->n_depts = l->n_depts;
         for (int i = 0; i < l->n_depts; i++)
             s->depts[i] = l->depts[i];
-        for (int i = 0; i < l->n_depts; i++)
+        for (int i = 0; i < l->n_depts; i++) {
             step_add(p, staff_pm(p, 5, 30), CA_CHECK_IN, l->dept_who[i]);
+            if (l->stuck == 5)
+                return;
+        }
         for (int i = 0; i < l->n_depts; i++) {
             s = step_add(p, staff_pm(p, 30, 120), CA_DEPT_REPORT,
                          l->dept_who[i]);
@@ -1258,12 +1262,26 @@ summons_plan(struct sim *m, struct loop *l, const struct crew *c,
     l->dept_notes[1] = dept_notes[second];
 }
 
+/* When case k's plan first takes action a (INT64_MAX: never). */
+static int64_t
+first_step_at(const struct sim *m, int k, int a)
+{
+    int64_t at = INT64_MAX;
+
+    for (size_t i = m->n_steps; i-- > 0 && m->steps[i].k == k;)
+        if (m->steps[i].action == a && m->steps[i].at < at)
+            at = m->steps[i].at;
+    return at;
+}
+
 /* The duplicate of case orig: another report of the same thing nearby a
- * few hours later, merged into it by whoever holds it. */
+ * few hours later, merged into it by whoever holds it while it is still
+ * open (before it is verified). */
 static int
 duplicate_plan(struct sim *m, const struct demo_world_community *wc, int g,
                int orig, int64_t orig_at, const struct actor *holder)
 {
+    int64_t end = first_step_at(m, orig, CA_PASS), merge;
     struct plan p;
     struct kase *k = kase_new(m, &p);
     const struct kase *o = &m->cases[orig];
@@ -1284,35 +1302,30 @@ duplicate_plan(struct sim *m, const struct demo_world_community *wc, int g,
     k->in.contact_phone = NULL;
     reporter_contact(m, k, src);
     at = daytime(m, orig_at + range(m, 20, 480) * 60, 6 * 60 + 30, 22 * 60);
+    if (end < INT64_MAX && at > orig_at + (end - orig_at) / 3)
+        at = orig_at + (end - orig_at) / 3;
     if (at >= m->w->now - 600)
         at = orig_at + 120;
     rc = report_add(m, &p, k, reporter_of(m, wc, g, src), src, at);
     if (rc)
         return rc;
-    s = step_add(&p, staff_at(&p, 10, 120), CA_MERGE, holder);
+    merge = staff_at(&p, 10, 120);
+    if (end < INT64_MAX && merge > at + (end - at) / 2)
+        merge = at + (end - at) / 2;
+    s = step_add(&p, merge, CA_MERGE, holder);
     s->duplicate_of = orig;
     return 0;
 }
 
-static int
-issue_plan(struct sim *m, const struct demo_world_community *wc, int *left)
+/* The report of an issue of kind ik in grid g. */
+static void
+issue_case(struct sim *m, const struct demo_world_community *wc,
+           const struct issue_kind *ik, int g, enum source src,
+           struct kase *k)
 {
-    const struct issue_kind *ik = &issue_kinds[range(
-        m, 0, (int64_t)GG_ARRAY_LEN(issue_kinds) - 1)];
-    int g = (int)range(m, 0, (int64_t)wc->n_grids - 1);
-    enum source src = source_pick(m, 40, 35, 15);
-    const struct actor *reporter = reporter_of(m, wc, g, src);
     const struct demo_world_building *b =
         ik->at_building ? building_in(m, wc, g) : NULL;
-    struct crew c;
-    struct loop l = {0};
-    struct plan p;
-    struct kase *k = kase_new(m, &p);
-    int64_t at = report_time(m, src);
-    int64_t r = range(m, 1, 100);
-    int rc, dup = 0;
 
-    crew_of(m, wc, g, &c);
     k->in.family = CF_ISSUE;
     k->in.category = ik->category;
     k->in.urgency = ik->urgency < 3 && chance(m, 10) ? ik->urgency + 1
@@ -1328,6 +1341,26 @@ issue_plan(struct sim *m, const struct demo_world_community *wc, int *left)
     }
     k->in.description = ik->description;
     reporter_contact(m, k, src);
+}
+
+static int
+issue_plan(struct sim *m, const struct demo_world_community *wc, int *left)
+{
+    const struct issue_kind *ik = &issue_kinds[range(
+        m, 0, (int64_t)GG_ARRAY_LEN(issue_kinds) - 1)];
+    int g = (int)range(m, 0, (int64_t)wc->n_grids - 1);
+    enum source src = source_pick(m, 40, 35, 15);
+    const struct actor *reporter = reporter_of(m, wc, g, src);
+    struct crew c;
+    struct loop l = {0};
+    struct plan p;
+    struct kase *k = kase_new(m, &p);
+    int64_t at = report_time(m, src);
+    int64_t r = range(m, 1, 100);
+    int rc, dup = 0;
+
+    crew_of(m, wc, g, &c);
+    issue_case(m, wc, ik, g, src, k);
     rc = report_add(m, &p, k, reporter, src, at);
     if (rc)
         return rc;
@@ -1696,6 +1729,128 @@ service_plan(struct sim *m, const struct demo_world_community *wc)
     return 0;
 }
 
+/* ---- on the departments' desks at `now` ---- */
+
+/* The start of working time `back` working days before now's day. */
+static int64_t
+recent_start(struct sim *m, int back)
+{
+    int32_t d = gg_workcal_day_of(&m->cal, m->w->now);
+
+    if (!m->cal.n_spans)
+        return m->w->now - (int64_t)back * 86400;
+    for (int i = 0; i < 3660 && back > 0; i++)
+        if (gg_workcal_is_workday(&m->cal, --d))
+            back--;
+    return gg_workcal_day_start(&m->cal, d) + m->cal.spans[0].from * 60;
+}
+
+static void
+summon_set(struct sim *m, struct loop *l, int i, int dept)
+{
+    l->depts[i] = m->w->departments[dept];
+    l->dept_who[i] = actor_of(m, &m->w->dept_members[dept]);
+    l->dept_notes[i] = dept_notes[dept];
+}
+
+/*
+ * A few cases reported in the last working days that every department
+ * has in hand at `now`, so its accounts see work waiting: an issue each
+ * dispatched to 城管, 市场监管 and 民政; a blocked fire lane the street
+ * has summoned 消防 and 公安 to, one of them checked in; and a facade
+ * the 住建 department is having repaired before its deadline. Steps that
+ * would fall after `now` are not taken, as for any case.
+ */
+static int
+desk_plan(struct sim *m, const struct demo_world_community *wc,
+          const char *title, int dept, int second, int back)
+{
+    const struct issue_kind *ik = NULL;
+    const struct hazard_kind *hk = NULL;
+    int g = (int)range(m, 0, (int64_t)wc->n_grids - 1);
+    const struct actor *reporter = reporter_of(m, wc, g, SRC_RESIDENT);
+    struct crew c;
+    struct loop l = {0};
+    struct plan p;
+    struct kase *k = kase_new(m, &p);
+    int rc;
+
+    for (size_t i = 0; i < GG_ARRAY_LEN(issue_kinds); i++)
+        if (!strcmp(issue_kinds[i].title, title))
+            ik = &issue_kinds[i];
+    for (size_t i = 0; i < GG_ARRAY_LEN(hazard_kinds); i++)
+        if (!strcmp(hazard_kinds[i].title, title))
+            hk = &hazard_kinds[i];
+    crew_of(m, wc, g, &c);
+    if (hk) {
+        const struct demo_world_building *b = building_in(m, wc, g);
+        k->in.family = CF_HAZARD;
+        k->in.category = hk->category;
+        k->in.urgency = 1;
+        place(m, k, wc, g, b);
+        k->in.title = gg_arena_printf(m->a, "%s%s", b ? b->name : "",
+                                      hk->title);
+        k->in.description = hk->description;
+        l.fix = hk->fix;
+        l.check = hk->check;
+        l.photos = 1;
+        l.deadline_days = 15;
+    } else if (ik) {
+        issue_case(m, wc, ik, g, SRC_RESIDENT, k);
+        k->in.urgency = 1;
+        l.fix = ik->fix;
+    } else {
+        return 0;
+    }
+    rc = report_add(m, &p, k, reporter, SRC_RESIDENT,
+                    recent_start(m, back) + range(m, 600, 7200));
+    if (rc)
+        return rc;
+    l.acceptor = l.dispatcher = c.community;
+    l.reporter = reporter;
+    l.rate = 1;
+    to_department(m, &l, dept);
+    l.verifier = l.closer = verifier_of(m, &c, l.handler);
+    l.start = 1;
+    l.stuck = 3;
+    if (second >= 0) {
+        l.up = 2;
+        l.up_by[0] = c.chief;
+        l.up_by[1] = c.secretary;
+        l.acceptor = c.chief;
+        l.dispatcher = actor_of(m, &wc->street);
+        l.n_depts = 2;
+        summon_set(m, &l, 0, dept);
+        summon_set(m, &l, 1, second);
+        l.stuck = 5;
+    }
+    loop_plan(&p, &l);
+    return 0;
+}
+
+static int
+desks_plan(struct sim *m, const struct demo_world_community *wc, int *issues,
+           int *hazards)
+{
+    int rc = 0;
+
+    if (!wc->departments || *issues < 4 || *hazards < 1)
+        return 0;
+    rc = desk_plan(m, wc, "占道经营", DEMO_DEPT_URBAN, -1, 1);
+    if (!rc)
+        rc = desk_plan(m, wc, "早餐店卫生脏乱", DEMO_DEPT_MARKET, -1, 2);
+    if (!rc)
+        rc = desk_plan(m, wc, "困境儿童需要帮扶", DEMO_DEPT_CIVIL, -1, 2);
+    if (!rc)
+        rc = desk_plan(m, wc, "消防通道被占用", DEMO_DEPT_FIRE,
+                       DEMO_DEPT_POLICE, 1);
+    if (!rc)
+        rc = desk_plan(m, wc, "外墙瓷砖空鼓脱落", DEMO_DEPT_HOUSING, -1, 3);
+    *issues -= 4;
+    *hazards -= 1;
+    return rc;
+}
+
 /* ---- photos ---- */
 
 static void
@@ -1774,8 +1929,9 @@ photo_write(uint64_t scene, unsigned serial, FILE *f, int kind)
         goto out;
     for (int y = 0; y < H; y++) {
         raw[(size_t)y * row] = 0; /* filter: none */
-        if (y < ground)
-            px_rect(raw, W, H, 0, y, W, y + 1, (unsigned char)(120 + y / 4),
+        if (y < ground) /* the sky differs a little from photo to photo */
+            px_rect(raw, W, H, 0, y, W, y + 1,
+                    (unsigned char)(112 + serial % 17 + y / 4),
                     (unsigned char)(180 + y / 8), 235);
         else
             px_rect(raw, W, H, 0, y, W, y + 1, 150, 148, 140);
@@ -1806,6 +1962,10 @@ photo_write(uint64_t scene, unsigned serial, FILE *f, int kind)
             px_rect(raw, W, H, W - 30 + i, 35 - i * 3 / 2, W - 26 + i,
                     39 - i * 3 / 2, 40, 170, 70);
     }
+    /* No two photos alike: the number shades the ground's last row. */
+    px_rect(raw, W, H, 0, H - 1, W, H, (unsigned char)(140 + serial % 16),
+            (unsigned char)(140 + serial / 16 % 16),
+            (unsigned char)(130 + serial / 256 % 16));
     if (compress2(z, &z_n, raw, (uLong)raw_n, 6) != Z_OK)
         goto out;
     be32(ihdr, W);
@@ -2042,10 +2202,11 @@ demo_cases(const struct demo_world *w, struct demo_cases_stats *st,
     /* The plan. */
     for (size_t i = 0; !rc && i < w->n_communities; i++) {
         const struct demo_world_community *wc = &w->communities[i];
-        int left = wc->issues;
+        int left = wc->issues, hazards = wc->hazards;
+        rc = desks_plan(&m, wc, &left, &hazards);
         for (int j = 0; !rc && j < wc->disputes; j++)
             rc = dispute_plan(&m, wc);
-        for (int j = 0; !rc && j < wc->hazards; j++)
+        for (int j = 0; !rc && j < hazards; j++)
             rc = hazard_plan(&m, wc);
         for (int j = 0; !rc && j < wc->orders; j++)
             rc = service_plan(&m, wc);
